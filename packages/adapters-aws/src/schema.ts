@@ -1,1 +1,79 @@
-export {};
+/**
+ * The DynamoDB tables remit uses, defined once: the AWS adapters read and write them with these
+ * key names, and infra-cdk creates them from the same constants, so the two cannot drift.
+ *
+ * Plain data only (no SDK, no CDK): both sides import it.
+ */
+
+export const AttributeType = { S: 'S', N: 'N' } as const;
+export type AttributeType = (typeof AttributeType)[keyof typeof AttributeType];
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexSchema {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableSchema {
+  /** Logical name; the physical name is chosen by the deployment (CDK) or the test. */
+  readonly logicalName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** Epoch-seconds attribute DynamoDB's TTL deletes by (lazily: readers treat expired as absent). */
+  readonly ttlAttribute: string;
+  readonly globalSecondaryIndexes: readonly IndexSchema[];
+}
+
+/**
+ * Idempotency records, one per remittance (`pk` = remittance id), plus the bank-transaction-id
+ * reservations (`pk` = `tran#<businessDate>#<bankTranId>`) written in the same transaction as the
+ * claim, so a number handed out twice (Redis failover) can never be sent twice.
+ * `openStatus` is set only while a record is not terminal (sparse index): reconcile queries it
+ * to find `unknown` payouts and stale claims without scanning.
+ */
+export const idempotencyTable: TableSchema = {
+  logicalName: 'Idempotency',
+  partitionKey: { name: 'pk', type: 'S' },
+  ttlAttribute: 'ttl',
+  globalSecondaryIndexes: [
+    {
+      indexName: 'open-by-status',
+      partitionKey: { name: 'openStatus', type: 'S' },
+      sortKey: { name: 'updatedAt', type: 'N' },
+    },
+  ],
+};
+
+/**
+ * Orders and the per-deposit match records (`pk` = `order#<id>` | `deposit#<id>` | `name#...`).
+ * `matchAccount` (the receiving account id) and `matchName` (the normalised depositor name) are
+ * set only on pending orders (sparse index), so a deposit finds its candidates with one Query
+ * (begins_with on the bank's truncated name).
+ */
+export const ordersTable: TableSchema = {
+  logicalName: 'Orders',
+  partitionKey: { name: 'pk', type: 'S' },
+  ttlAttribute: 'ttl',
+  globalSecondaryIndexes: [
+    {
+      indexName: 'pending-by-name',
+      partitionKey: { name: 'matchAccount', type: 'S' },
+      sortKey: { name: 'matchName', type: 'S' },
+    },
+  ],
+};
+
+/** Sequence counters per (institution, business date) for the no-Redis generator. */
+export const sequencesTable: TableSchema = {
+  logicalName: 'Sequences',
+  partitionKey: { name: 'pk', type: 'S' },
+  ttlAttribute: 'ttl',
+  globalSecondaryIndexes: [],
+};
+
+export const tableSchemas = [idempotencyTable, ordersTable, sequencesTable] as const;
