@@ -1,0 +1,4 @@
+/**
+ * Wire protocols remit speaks with its providers. Pure: schemas, formats and code tables only.
+ */
+export * from './open-banking.js';
