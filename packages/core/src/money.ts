@@ -116,8 +116,10 @@ export function mulDivFloorKrw(amount: Krw, numerator: number, denominator: numb
     throw invalidInput(`numerator must be a non-negative integer`);
   if (!Number.isSafeInteger(denominator) || denominator <= 0)
     throw invalidInput(`denominator must be a positive integer`);
-  const product = BigInt(amount) * BigInt(numerator);
-  return Number(product / BigInt(denominator)) as Krw;
+  const quotient = (BigInt(amount) * BigInt(numerator)) / BigInt(denominator);
+  // A rate above 1 can leave the safe range, where a number would silently lose whole won.
+  if (quotient > BigInt(Number.MAX_SAFE_INTEGER)) throw invalidInput(`result is out of range: ${quotient}`);
+  return Number(quotient) as Krw;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DepositId, OrderId } from '../ids.js';
+import type { AccountId, DepositId, OrderId } from '../ids.js';
 import type { InstantMs } from '../time.js';
 import type { Deposit, MatchOutcome, MatchPolicyConfig, PendingOrder } from '../types.js';
 
@@ -40,6 +40,8 @@ export interface MatchDepositResult {
 }
 
 export interface UndoMatchInput {
+  /** The receiving account: deposit ids are unique per account only. */
+  readonly accountId: AccountId;
   /** The deposit whose match is undone (the one a cancellation row cancels). */
   readonly depositId: DepositId;
   readonly now: InstantMs;
@@ -51,6 +53,27 @@ export type UndoMatchResult =
   /** The deposit had no matched order (never seen, or it was not a match). */
   | { readonly kind: 'not_matched' };
 
+export interface GetMatchInput {
+  /** The receiving account: deposit ids are unique per account only. */
+  readonly accountId: AccountId;
+  readonly depositId: DepositId;
+}
+
+/**
+ * What `matchDeposit` recorded for a deposit. Ingest needs it to handle a cancellation row: the
+ * payout of the cancelled deposit (its remittance id and payload) must be tombstoned in the
+ * idempotency store BEFORE the match is undone, and only this record knows which order it paid.
+ */
+export interface DepositMatch {
+  /** The deposit as it was matched. */
+  readonly deposit: Deposit;
+  /** The first outcome; for `matched`, the order as it was paid. */
+  readonly outcome: MatchOutcome;
+  readonly decidedAt: InstantMs;
+  /** A cancellation undid this match (the order is pending again). */
+  readonly undone: boolean;
+}
+
 export interface GetOrderInput {
   readonly orderId: OrderId;
 }
@@ -60,7 +83,8 @@ export interface GetOrderInput {
  *
  * `matchDeposit` evaluates the pure matching policy (core `domain/matching`) over the candidates
  * and, for a match, moves the order pending -> paid atomically (two deposits never pay one order).
- * It is idempotent per deposit: the first outcome is recorded and replayed.
+ * It is idempotent per deposit: the first outcome is recorded and replayed (after `undoMatch`, the
+ * replay is no longer `matched`: an undone deposit never pays again).
  *
  * @example
  * ```ts
@@ -74,4 +98,6 @@ export interface OrderMatcher {
   matchDeposit(input: MatchDepositInput): Promise<MatchDepositResult>;
   undoMatch(input: UndoMatchInput): Promise<UndoMatchResult>;
   getOrder(input: GetOrderInput): Promise<PendingOrder | undefined>;
+  /** The recorded match of a deposit, if `matchDeposit` has seen it. */
+  getMatch(input: GetMatchInput): Promise<DepositMatch | undefined>;
 }
