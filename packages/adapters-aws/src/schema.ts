@@ -51,9 +51,10 @@ export const idempotencyTable: TableSchema = {
 
 /**
  * Orders and the per-deposit match records (`pk` = `order#<id>` | `deposit#<id>` | `name#...`).
- * `matchAccount` (the receiving account id) and `matchName` (the normalised depositor name) are
- * set only on pending orders (sparse index), so a deposit finds its candidates with one Query
- * (begins_with on the bank's truncated name).
+ * `matchAccount` (the receiving account id; `closed#<account>` once paid or cancelled, so a late
+ * deposit is recognised as an orphan) and `matchName` (the normalised depositor name) let a deposit
+ * find its candidates with one Query per partition (begins_with on the bank's truncated name).
+ * Indexes project ALL attributes: the matcher decides from the index alone.
  */
 export const ordersTable: TableSchema = {
   logicalName: 'Orders',

@@ -1,0 +1,551 @@
+/**
+ * The remittance state machine's durable record in DynamoDB (table: `schema.ts` `idempotencyTable`).
+ *
+ * Two kinds of item share the table:
+ *
+ *   pk = <remittanceId>                    the record (status, fence, lease, write-ahead bank id)
+ *   pk = tran#<businessDate>#<bankTranId>  reservation of a bank id on its date -> remittanceId
+ *
+ * A fresh claim writes both in ONE TransactWriteItems, each conditioned on not existing, with
+ * `ReturnValuesOnConditionCheckFailure: ALL_OLD`: when the record exists, the cancellation reason
+ * carries it, so a duplicate delivery (busy / finished / payload mismatch) costs one round trip.
+ *
+ *   claim  ──TransactWrite{put record if absent, put tran# if absent}──> acquired   (1 trip)
+ *          └─ cancelled, reason[0].Item = live record ─────────────────> busy | finished | mismatch
+ *          └─ cancelled, reason[0].Item = lease expired ──Update(fence=old)──> resumed  (2 trips)
+ *          └─ cancelled, reason[1] only (tran# held by another) ─────────> tran_id_taken
+ *
+ * `openStatus` mirrors `status` only while the record is not terminal (sparse GSI `open-by-status`),
+ * so reconcile lists unknown payouts and stale claims without a scan. Terminal records get `ttl`
+ * (epoch seconds); DynamoDB deletes them lazily, so an expired item is treated as absent.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type BankTranId,
+  type BusinessDate,
+  type CancelRemittanceInput,
+  type CancelRemittanceResult,
+  type CheckpointInput,
+  type CheckpointResult,
+  type ClaimInput,
+  type ClaimResult,
+  type Clock,
+  type CompleteInput,
+  type CompleteResult,
+  ErrorCode,
+  type GetRecordInput,
+  type IdempotencyStore,
+  type InstantMs,
+  invalidInput,
+  type ListOpenInput,
+  type MarkReversedInput,
+  type MarkReversedResult,
+  type RecordPage,
+  RemitError,
+  type RemittanceId,
+  type RemittanceRecord,
+  RemittanceStatus,
+  startOfBusinessDate,
+  TERMINAL_STATUSES,
+} from '@remit/core';
+import { idempotencyTable } from '../schema.js';
+import {
+  conditionCancellation,
+  conditionFailedItem,
+  type DocumentClient,
+  decodeCursor,
+  defined,
+  encodeCursor,
+  type Item,
+  isExpired,
+  toRemitError,
+  ttlSecondsAt,
+} from './document-client.js';
+import { Expr } from './expressions.js';
+
+export interface DynamoDbIdempotencyStoreOptions {
+  /** A `DynamoDBDocumentClient` (or anything with its `send`). */
+  readonly client: DocumentClient;
+  /** Physical name of the table created from `idempotencyTable`. */
+  readonly tableName: string;
+  /**
+   * How long a bank-id reservation is kept, counted from the start of its business date.
+   * Default 90 days: uniqueness only matters within the date, but `markReversed` finds the payout
+   * through the reservation, and banks send failure notices within days, not months.
+   */
+  readonly reservationRetainMs?: number;
+  /** Reads "now" for `get` (whose input carries no instant) to hide TTL-expired records. Default: system clock. */
+  readonly clock?: Clock;
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULT_RESERVATION_RETAIN_MS = 90 * DAY_MS;
+/** The contract lets adapters cap pages; 100 keeps a reconcile page far under 1 MB and the Lambda timeout. */
+export const MAX_LIST_OPEN_LIMIT = 100;
+/** Claims that race a takeover re-read at most this often before answering `busy`. */
+const MAX_RESUME_ROUNDS = 3;
+
+const OPEN_STATUSES = [
+  RemittanceStatus.Sending,
+  RemittanceStatus.Unknown,
+  RemittanceStatus.Deferred,
+] as const;
+const OPEN_INDEX = idempotencyTable.globalSecondaryIndexes[0]!.indexName;
+const systemClock: Clock = { now: () => Date.now() };
+
+function reservationKey(businessDate: BusinessDate, bankTranId: BankTranId): string {
+  return `tran#${businessDate}#${bankTranId}`;
+}
+
+/**
+ * {@link IdempotencyStore} over DynamoDB.
+ *
+ * @example
+ * ```ts
+ * const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+ * const store = new DynamoDbIdempotencyStore({ client, tableName: 'remit-idempotency' });
+ * const c = await store.claim({ remittanceId, payloadHash, payload, now, leaseMs: 30_000, bankTranId, businessDate });
+ * ```
+ */
+export class DynamoDbIdempotencyStore implements IdempotencyStore {
+  private readonly client: DocumentClient;
+  private readonly tableName: string;
+  private readonly reservationRetainMs: number;
+  private readonly clock: Clock;
+
+  constructor(options: DynamoDbIdempotencyStoreOptions) {
+    if (options.tableName === '')
+      throw new RemitError(ErrorCode.InvalidConfig, 'tableName must not be empty');
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.reservationRetainMs = options.reservationRetainMs ?? DEFAULT_RESERVATION_RETAIN_MS;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async claim(input: ClaimInput): Promise<ClaimResult> {
+    const token = randomUUID();
+    const record: Item = defined({
+      pk: input.remittanceId,
+      payloadHash: input.payloadHash,
+      payload: input.payload,
+      status: RemittanceStatus.Sending,
+      openStatus: RemittanceStatus.Sending,
+      fence: 1,
+      leaseUntil: input.now + input.leaseMs,
+      bankTranId: input.bankTranId,
+      businessDate: input.businessDate,
+      attempts: 1,
+      createdAt: input.now,
+      updatedAt: input.now,
+      claimToken: token,
+    });
+    const nowSec = Math.floor(input.now / 1000);
+    const recordPut = new Expr();
+    const tranPut = new Expr();
+    const transact: TransactWriteCommandInput = {
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: record,
+            ConditionExpression: `attribute_not_exists(${recordPut.n('pk')}) OR ${recordPut.n('ttl')} <= ${recordPut.v(nowSec)}`,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            ...recordPut.attributes(),
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: this.reservationItem(input.remittanceId, input.businessDate, input.bankTranId, input.now),
+            ConditionExpression: this.reservationCondition(tranPut, input.remittanceId, nowSec),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            ...tranPut.attributes(),
+          },
+        },
+      ],
+    };
+    try {
+      await this.client.send(new TransactWriteCommand(transact));
+      return { kind: 'acquired', record: toRecord(record) };
+    } catch (err) {
+      const reasons = conditionCancellation(err);
+      if (reasons === undefined) throw toRemitError(err, 'claim');
+      const [recordReason, tranReason] = reasons;
+      const old = recordReason?.item;
+      if (recordReason?.code === 'ConditionalCheckFailed' && old !== undefined) {
+        // Our own write landed on an earlier attempt (SDK retry after a lost response).
+        if (old.claimToken === token) return { kind: 'acquired', record: toRecord(old) };
+        return this.claimExisting(input, old);
+      }
+      if (tranReason?.code === 'ConditionalCheckFailed') return { kind: 'tran_id_taken' };
+      throw toRemitError(err, 'claim');
+    }
+  }
+
+  /** The record exists and is live: decide from it, taking it over when its lease has expired. */
+  private async claimExisting(input: ClaimInput, first: Item): Promise<ClaimResult> {
+    let old = first;
+    for (let round = 0; round < MAX_RESUME_ROUNDS; round += 1) {
+      const current = toRecord(old);
+      if (current.payloadHash !== input.payloadHash) return { kind: 'payload_mismatch', record: current };
+      if (TERMINAL_STATUSES.has(current.status)) return { kind: 'finished', record: current };
+      if (current.leaseUntil > input.now) return { kind: 'busy', leaseUntil: current.leaseUntil };
+
+      const token = randomUUID();
+      const e = new Expr();
+      const update = e.update({
+        set: {
+          fence: current.fence + 1,
+          leaseUntil: input.now + input.leaseMs,
+          updatedAt: input.now,
+          openStatus: current.status,
+          claimToken: token,
+        },
+      });
+      const condition = `${e.n('fence')} = ${e.v(current.fence)} AND attribute_exists(${e.n('openStatus')}) AND ${e.n('leaseUntil')} <= ${e.v(input.now)}`;
+      try {
+        const out = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: input.remittanceId },
+            UpdateExpression: update,
+            ConditionExpression: condition,
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            ...e.attributes(),
+          }),
+        );
+        return { kind: 'resumed', record: toRecord(out.Attributes as Item) };
+      } catch (err) {
+        const failed = conditionFailedItem(err);
+        if (failed === undefined) throw toRemitError(err, 'claim (takeover)');
+        if (failed.item === undefined) {
+          throw new RemitError(ErrorCode.Internal, `record ${input.remittanceId} vanished during takeover`, {
+            retryable: true,
+          });
+        }
+        if (failed.item.claimToken === token) return { kind: 'resumed', record: toRecord(failed.item) };
+        old = failed.item; // someone else moved it on: decide again from what they wrote
+      }
+    }
+    const latest = toRecord(old);
+    return { kind: 'busy', leaseUntil: latest.leaseUntil };
+  }
+
+  async checkpoint(input: CheckpointInput): Promise<CheckpointResult> {
+    if (input.bankTranId === undefined && input.businessDate !== undefined) {
+      throw invalidInput('checkpoint: bankTranId and businessDate go together');
+    }
+    const e = new Expr();
+    const leaseUntil =
+      input.releaseLease === true
+        ? input.now
+        : input.leaseMs !== undefined
+          ? input.now + input.leaseMs
+          : undefined;
+    const setRaw: string[] = [];
+    if (input.status === RemittanceStatus.Unknown) {
+      setRaw.push(`${e.n('unknownSince')} = if_not_exists(${e.n('unknownSince')}, ${e.v(input.now)})`);
+    }
+    const update = e.update({
+      set: {
+        status: input.status,
+        openStatus: input.status,
+        updatedAt: input.now,
+        leaseUntil,
+        bankTranId: input.bankTranId,
+        businessDate: input.bankTranId === undefined ? undefined : input.businessDate,
+        reason: input.reason,
+        providerCode: input.providerCode,
+      },
+      setRaw,
+      ...(input.addAttempt === true ? { add: { attempts: 1 } } : {}),
+    });
+    const condition = `${e.n('fence')} = ${e.v(input.fence)} AND attribute_exists(${e.n('openStatus')})`;
+    const updateItem = {
+      TableName: this.tableName,
+      Key: { pk: input.remittanceId },
+      UpdateExpression: update,
+      ConditionExpression: condition,
+      ...e.attributes(),
+    };
+
+    if (input.bankTranId === undefined) {
+      try {
+        const out = await this.client.send(new UpdateCommand({ ...updateItem, ReturnValues: 'ALL_NEW' }));
+        return { kind: 'ok', record: toRecord(out.Attributes as Item) };
+      } catch (err) {
+        if (conditionFailedItem(err) !== undefined) return { kind: 'fenced' };
+        throw toRemitError(err, 'checkpoint');
+      }
+    }
+
+    // A new bank id: reserve it in the same transaction as the record update.
+    if (input.businessDate === undefined)
+      throw invalidInput('checkpoint: bankTranId and businessDate go together');
+    const t = new Expr();
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: updateItem },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: this.reservationItem(
+                  input.remittanceId,
+                  input.businessDate,
+                  input.bankTranId,
+                  input.now,
+                ),
+                ConditionExpression: this.reservationCondition(
+                  t,
+                  input.remittanceId,
+                  Math.floor(input.now / 1000),
+                ),
+                ...t.attributes(),
+              },
+            },
+          ],
+        }),
+      );
+    } catch (err) {
+      const reasons = conditionCancellation(err);
+      if (reasons === undefined) throw toRemitError(err, 'checkpoint');
+      if (reasons[0]?.code === 'ConditionalCheckFailed') return { kind: 'fenced' };
+      return { kind: 'tran_id_taken' };
+    }
+    // TransactWriteItems returns no attributes: read back what we wrote (strongly consistent).
+    const record = await this.read(input.remittanceId, input.now);
+    if (record === undefined)
+      throw new RemitError(ErrorCode.Internal, `record ${input.remittanceId} vanished`);
+    return { kind: 'ok', record };
+  }
+
+  async complete(input: CompleteInput): Promise<CompleteResult> {
+    const e = new Expr();
+    const update = e.update({
+      set: {
+        status: input.status,
+        updatedAt: input.now,
+        leaseUntil: input.now,
+        reason: input.reason,
+        providerCode: input.providerCode,
+        ttl: ttlSecondsAt(input.now + input.retainMs),
+      },
+      remove: ['openStatus'],
+    });
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: input.remittanceId },
+          UpdateExpression: update,
+          ConditionExpression: `${e.n('fence')} = ${e.v(input.fence)} AND attribute_exists(${e.n('openStatus')})`,
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...e.attributes(),
+        }),
+      );
+      return { kind: 'ok', record: toRecord(out.Attributes as Item) };
+    } catch (err) {
+      const failed = conditionFailedItem(err);
+      if (failed === undefined) throw toRemitError(err, 'complete');
+      const old = failed.item;
+      // The same completion retried after a lost response: it already holds.
+      if (
+        old !== undefined &&
+        old.fence === input.fence &&
+        old.status === input.status &&
+        !isExpired(old, input.now)
+      ) {
+        return { kind: 'ok', record: toRecord(old) };
+      }
+      return { kind: 'fenced' };
+    }
+  }
+
+  async cancel(input: CancelRemittanceInput): Promise<CancelRemittanceResult> {
+    const item: Item = defined({
+      pk: input.remittanceId,
+      payloadHash: input.payloadHash,
+      payload: input.payload,
+      status: RemittanceStatus.Cancelled,
+      fence: 0,
+      leaseUntil: input.now,
+      attempts: 0,
+      reason: input.reason,
+      createdAt: input.now,
+      updatedAt: input.now,
+      ttl: ttlSecondsAt(input.now + input.retainMs),
+    });
+    const e = new Expr();
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: `attribute_not_exists(${e.n('pk')}) OR ${e.n('ttl')} <= ${e.v(Math.floor(input.now / 1000))}`,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...e.attributes(),
+        }),
+      );
+      return { kind: 'cancelled', record: toRecord(item) };
+    } catch (err) {
+      const failed = conditionFailedItem(err);
+      if (failed?.item === undefined) throw toRemitError(err, 'cancel');
+      return { kind: 'exists', record: toRecord(failed.item) };
+    }
+  }
+
+  async markReversed(input: MarkReversedInput): Promise<MarkReversedResult> {
+    const reservation = await this.getItem(
+      reservationKey(input.businessDate, input.bankTranId),
+      'markReversed',
+    );
+    if (reservation === undefined || isExpired(reservation, input.now)) return { kind: 'not_found' };
+    const remittanceId = reservation.remittanceId as RemittanceId;
+    const e = new Expr();
+    const update = e.update({
+      set: { status: RemittanceStatus.Reversed, reason: input.reason, updatedAt: input.now },
+    });
+    const condition = [
+      `${e.n('status')} = ${e.v(RemittanceStatus.Succeeded)}`,
+      `${e.n('bankTranId')} = ${e.v(input.bankTranId)}`,
+      `${e.n('businessDate')} = ${e.v(input.businessDate)}`,
+    ].join(' AND ');
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: remittanceId },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...e.attributes(),
+        }),
+      );
+      return { kind: 'reversed', record: toRecord(out.Attributes as Item) };
+    } catch (err) {
+      const failed = conditionFailedItem(err);
+      if (failed === undefined) throw toRemitError(err, 'markReversed');
+      const old = failed.item;
+      if (
+        old !== undefined &&
+        !isExpired(old, input.now) &&
+        old.status === RemittanceStatus.Reversed &&
+        old.bankTranId === input.bankTranId &&
+        old.businessDate === input.businessDate
+      ) {
+        return { kind: 'already_reversed', record: toRecord(old) };
+      }
+      return { kind: 'not_found' };
+    }
+  }
+
+  async get(input: GetRecordInput): Promise<RemittanceRecord | undefined> {
+    return this.read(input.remittanceId, this.clock.now());
+  }
+
+  async listOpen(input: ListOpenInput): Promise<RecordPage> {
+    const limit = Math.max(1, Math.min(Math.floor(input.limit), MAX_LIST_OPEN_LIMIT));
+    let position =
+      input.cursor === undefined
+        ? { s: 0, k: undefined as Record<string, unknown> | undefined }
+        : decodeCursor<{ s: number; k?: Record<string, unknown> }>(input.cursor, 'listOpen');
+    if (!Number.isInteger(position.s) || position.s < 0 || position.s >= OPEN_STATUSES.length) {
+      throw new RemitError(ErrorCode.InvalidInput, 'listOpen: malformed cursor');
+    }
+    const records: RemittanceRecord[] = [];
+    // One Query per open status (the GSI's partitions), oldest first within each.
+    while (position.s < OPEN_STATUSES.length && records.length < limit) {
+      const e = new Expr();
+      let out: { Items?: Item[] | undefined; LastEvaluatedKey?: Record<string, unknown> | undefined };
+      try {
+        out = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: OPEN_INDEX,
+            KeyConditionExpression: `${e.n('openStatus')} = ${e.v(OPEN_STATUSES[position.s])} AND ${e.n('updatedAt')} < ${e.v(input.updatedBefore)}`,
+            Limit: limit - records.length,
+            ...(position.k === undefined ? {} : { ExclusiveStartKey: position.k }),
+            ...e.attributes(),
+          }),
+        );
+      } catch (err) {
+        throw toRemitError(err, 'listOpen');
+      }
+      for (const item of out.Items ?? []) records.push(toRecord(item));
+      position =
+        out.LastEvaluatedKey === undefined
+          ? { s: position.s + 1, k: undefined }
+          : { s: position.s, k: out.LastEvaluatedKey };
+    }
+    return position.s < OPEN_STATUSES.length ? { records, nextCursor: encodeCursor(position) } : { records };
+  }
+
+  private reservationItem(
+    remittanceId: RemittanceId,
+    businessDate: BusinessDate,
+    bankTranId: BankTranId,
+    now: InstantMs,
+  ): Item {
+    return {
+      pk: reservationKey(businessDate, bankTranId),
+      remittanceId,
+      bankTranId,
+      businessDate,
+      createdAt: now,
+      ttl: ttlSecondsAt(Math.max(now, startOfBusinessDate(businessDate)) + this.reservationRetainMs),
+    };
+  }
+
+  /** Free, already ours (idempotent re-reserve), or expired. */
+  private reservationCondition(e: Expr, remittanceId: RemittanceId, nowSec: number): string {
+    return `attribute_not_exists(${e.n('pk')}) OR ${e.n('remittanceId')} = ${e.v(remittanceId)} OR ${e.n('ttl')} <= ${e.v(nowSec)}`;
+  }
+
+  private async read(remittanceId: RemittanceId, now: InstantMs): Promise<RemittanceRecord | undefined> {
+    const item = await this.getItem(remittanceId, 'get');
+    return item === undefined || isExpired(item, now) ? undefined : toRecord(item);
+  }
+
+  private async getItem(pk: string, operation: string): Promise<Item | undefined> {
+    try {
+      const out = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true }),
+      );
+      return out.Item;
+    } catch (err) {
+      throw toRemitError(err, operation);
+    }
+  }
+}
+
+function toRecord(item: Item): RemittanceRecord {
+  return defined({
+    remittanceId: item.pk as RemittanceRecord['remittanceId'],
+    payloadHash: item.payloadHash as string,
+    payload: item.payload as RemittanceRecord['payload'],
+    status: item.status as RemittanceStatus,
+    fence: item.fence as number,
+    leaseUntil: item.leaseUntil as number,
+    bankTranId: item.bankTranId as BankTranId | undefined,
+    businessDate: item.businessDate as BusinessDate | undefined,
+    attempts: item.attempts as number,
+    unknownSince: item.unknownSince as number | undefined,
+    reason: item.reason as string | undefined,
+    providerCode: item.providerCode as string | undefined,
+    createdAt: item.createdAt as number,
+    updatedAt: item.updatedAt as number,
+  }) as RemittanceRecord;
+}
