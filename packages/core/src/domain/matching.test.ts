@@ -280,6 +280,20 @@ describe('evaluateMatch: idempotence and input checks', () => {
     expect(again).toEqual({ kind: 'matched', order: paid, excessKrw: 300 });
   });
 
+  it('a store holding two orders paid by one deposit still gets one answer, whatever their order', () => {
+    const a = order('ord-a', { status: 'paid', paidBy: parseDepositId('dep-1') });
+    const b = order('ord-b', { status: 'paid', paidBy: parseDepositId('dep-1') });
+    for (const candidates of [
+      [a, b],
+      [b, a],
+    ]) {
+      expect(evaluateMatch({ deposit: deposit('dep-1'), candidates, policy: OWE })).toMatchObject({
+        kind: 'matched',
+        order: a,
+      });
+    }
+  });
+
   it('replays an exact match with zero excess', () => {
     const paid = order('ord-a', { status: 'paid', paidBy: parseDepositId('dep-1') });
     expect(evaluateMatch({ deposit: deposit('dep-1'), candidates: [paid], policy: OWE })).toEqual({
@@ -424,6 +438,19 @@ describe('buildOrderIndex / BulkMatcher', () => {
     });
   });
 
+  it('builds from any iterable, not only arrays', () => {
+    function* orders() {
+      yield order('ord-a');
+      yield order('ord-b', { depositorName: '이테스트' });
+    }
+    const matcher = buildOrderIndex(orders(), OWE);
+    expect(matcher.size).toBe(2);
+    expect(matcher.match(deposit('dep-1', { depositorName: '이테스트' })).outcome).toMatchObject({
+      kind: 'matched',
+      order: { orderId: 'ord-b' },
+    });
+  });
+
   it('unknown accounts and names are unmatched', () => {
     const matcher = buildOrderIndex([order('ord-a')], OWE);
     expect(matcher.match(deposit('dep-1', { accountId: OTHER_ACCOUNT })).outcome).toEqual({
@@ -449,6 +476,7 @@ describe('buildOrderIndex / BulkMatcher', () => {
     expect(errorCode(() => matcher.add(order('ord-a')))).toBe('INVALID_INPUT');
     expect(matcher.candidates(ACCOUNT, '㈜김테스트').map((o) => o.orderId)).toEqual(['ord-a', 'ord-b']);
     expect(matcher.candidates(ACCOUNT, '이테스트')).toEqual([]);
+    expect(matcher.get(parseOrderId('ord-unknown'))).toBeUndefined();
     matcher.add(order('ord-c', { depositorName: '이테스트' }));
     expect(matcher.candidates(ACCOUNT, '이테스트').map((o) => o.orderId)).toEqual(['ord-c']);
     expect(matcher.candidates(OTHER_ACCOUNT, '김테스트')).toEqual([]);

@@ -241,11 +241,6 @@ export interface BulkMatcher {
   outcomeOf(accountId: AccountId, depositId: DepositId): MatchOutcome | undefined;
 }
 
-/** Deposit ids are unique per receiving account, not across accounts. */
-function paidKey(accountId: AccountId, depositId: DepositId): string {
-  return `${accountId}\n${depositId}`;
-}
-
 /**
  * Cut keys (see `names.ts`) live in the same table as keys, behind this prefix; normalised names
  * never hold a control character, so the two cannot collide.
@@ -260,21 +255,19 @@ class IndexedOrders implements BulkMatcher {
   private byId: Map<string, number> | undefined;
   /** account -> deposit id -> first outcome (idempotency). */
   private readonly decided = new Map<string, Map<string, MatchOutcome>>();
-  /** Orders paid by a deposit, keyed by {@link paidKey}: rule 0 without scanning a bucket. */
-  private readonly paidBy = new Set<string>();
-  /** Scratch for lookups, reused: one deposit is decided at a time. */
-  private readonly scratch: number[] = [];
+  /** account -> deposits that paid an order here (deposit ids are unique per account only): rule 0 without a scan. */
+  private readonly paidBy = new Map<string, Set<string>>();
 
   constructor(policy: MatchPolicyConfig, expectedOrders: number) {
     checkMatchPolicy(policy);
     this.policy = policy;
     this.budget = policy.nameBudgetBytes;
-    // About one order in ten has a cut key; growth covers the rest.
-    this.table = new OrderTable(expectedOrders + (expectedOrders >> 3));
+    // Sized once from the order count when known (an array); otherwise the table grows.
+    this.table = new OrderTable(expectedOrders);
   }
 
   get size(): number {
-    return this.table.orders.length;
+    return this.table.size;
   }
 
   insert(order: PendingOrder): void {
@@ -289,7 +282,7 @@ class IndexedOrders implements BulkMatcher {
       this.table.index(position, key);
       for (const cut of cutKeys) this.table.index(position, CUT_KEY_PREFIX + cut);
     }
-    if (order.paidBy !== undefined) this.paidBy.add(paidKey(order.accountId, order.paidBy));
+    if (order.paidBy !== undefined) this.notePaid(order.accountId, order.paidBy, true);
     this.byId?.set(order.orderId, position);
   }
 
@@ -339,7 +332,12 @@ class IndexedOrders implements BulkMatcher {
     const { outcome, position } = this.decideIndexed(deposit);
     decided.set(deposit.depositId, outcome);
     if (outcome.kind === 'matched' && outcome.order.status === 'pending') {
-      this.swap(position, { ...outcome.order, status: 'paid', paidBy: deposit.depositId, paidAt: deposit.occurredAt });
+      this.swap(position, {
+        ...outcome.order,
+        status: 'paid',
+        paidBy: deposit.depositId,
+        paidAt: deposit.occurredAt,
+      });
     }
     return { depositId: deposit.depositId, outcome, replayed: false };
   }
@@ -358,12 +356,14 @@ class IndexedOrders implements BulkMatcher {
   private lookup(accountId: string, printed: string, amountKrw: number | undefined): number[] {
     const out: number[] = [];
     const key = nameKey(printed, this.budget);
-    const keys = fillsBudget(printed, this.budget) ? [key, CUT_KEY_PREFIX + key] : [key];
-    for (const k of keys) {
-      if (amountKrw === undefined) this.table.byName(accountId, k, out);
-      else this.table.byAmount(accountId, k, amountKrw, out);
-    }
+    this.find(accountId, key, amountKrw, out);
+    if (fillsBudget(printed, this.budget)) this.find(accountId, CUT_KEY_PREFIX + key, amountKrw, out);
     return out;
+  }
+
+  private find(accountId: string, key: string, amountKrw: number | undefined, out: number[]): void {
+    if (amountKrw === undefined) this.table.byName(accountId, key, out);
+    else this.table.byAmount(accountId, key, amountKrw, out);
   }
 
   /** The decision and, for a match, the position of the matched order. */
@@ -371,42 +371,66 @@ class IndexedOrders implements BulkMatcher {
     const orders = this.table.orders;
     // Rules 1-2 need only the orders with the deposit's amount, unless rule 0 (this deposit
     // already paid one of them) may apply; everything else needs all same-name orders.
-    if (!this.paidBy.has(paidKey(deposit.accountId, deposit.depositId))) {
-      const exact = this.lookup(deposit.accountId, deposit.depositorName, deposit.amountKrw).filter((p) => {
+    if (this.paidBy.get(deposit.accountId)?.has(deposit.depositId) !== true) {
+      const same = this.lookup(deposit.accountId, deposit.depositorName, deposit.amountKrw);
+      const exact: number[] = [];
+      for (const p of same) {
         const o = orders[p] as PendingOrder;
-        return o.status === 'pending' && deposit.occurredAt < o.expiresAt;
-      });
+        if (o.status === 'pending' && deposit.occurredAt < o.expiresAt) exact.push(p);
+      }
+      const [only] = exact;
+      // The common case, rule 1, without building candidate lists (decide would answer the same).
+      if (only !== undefined && exact.length === 1) {
+        return {
+          outcome: { kind: 'matched', order: orders[only] as PendingOrder, excessKrw: ZERO_KRW },
+          position: only,
+        };
+      }
       if (exact.length > 0) return this.decideAmong(deposit, exact);
     }
     return this.decideAmong(deposit, this.lookup(deposit.accountId, deposit.depositorName, undefined));
   }
 
-  private decideAmong(deposit: Deposit, positions: readonly number[]): { outcome: MatchOutcome; position: number } {
+  private decideAmong(
+    deposit: Deposit,
+    positions: readonly number[],
+  ): { outcome: MatchOutcome; position: number } {
     const orders = this.table.orders;
     const outcome = decide(
       deposit,
       positions.map((p) => orders[p] as PendingOrder),
       this.policy,
     );
-    const matched = outcome.kind === 'matched' ? outcome.order : undefined;
-    const position = matched === undefined ? -1 : (positions.find((p) => orders[p] === matched) ?? -1);
+    let position = -1;
+    if (outcome.kind === 'matched') for (const p of positions) if (orders[p] === outcome.order) position = p;
     return { outcome, position };
   }
 
   private swap(position: number, next: PendingOrder): void {
     const held = this.table.orders[position] as PendingOrder;
-    assert(held.orderId === next.orderId, `position ${position} holds order ${next.orderId}`);
+    assert(held.orderId === next.orderId, 'a claimed order is swapped at its own position');
     this.table.orders[position] = next;
-    if (held.paidBy !== undefined) this.paidBy.delete(paidKey(held.accountId, held.paidBy));
-    if (next.paidBy !== undefined) this.paidBy.add(paidKey(next.accountId, next.paidBy));
+    if (held.paidBy !== undefined) this.notePaid(held.accountId, held.paidBy, false);
+    if (next.paidBy !== undefined) this.notePaid(next.accountId, next.paidBy, true);
+  }
+
+  private notePaid(accountId: string, depositId: string, paid: boolean): void {
+    let deposits = this.paidBy.get(accountId);
+    if (deposits === undefined) {
+      deposits = new Set();
+      this.paidBy.set(accountId, deposits);
+    }
+    if (paid) deposits.add(depositId);
+    else deposits.delete(depositId);
   }
 
   private ids(): Map<string, number> {
     if (this.byId === undefined) {
       const byId = new Map<string, number>();
-      this.table.orders.forEach((o, position) => {
-        byId.set(o.orderId, position);
-      });
+      const orders = this.table.orders;
+      for (let position = 0; position < this.table.size; position++) {
+        byId.set((orders[position] as PendingOrder).orderId, position);
+      }
       this.byId = byId;
     }
     return this.byId;

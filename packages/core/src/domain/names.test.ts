@@ -171,6 +171,8 @@ describe('expectedNameKeys / fillsBudget', () => {
       key: '한빛테크상사',
       cutKeys: ['한', '한빛'],
     });
+    // Only trailing spaces made it longer than the budget: nothing is cut.
+    expect(expectedNameKeys(' 김테스트상사 ', 12)).toEqual({ key: '김테스트상사', cutKeys: [] });
     // A cut that leaves only the affix has no key of its own.
     expect(expectedNameKeys('주식회사 한빛', 8)).toEqual({ key: '한빛', cutKeys: [] });
   });

@@ -72,41 +72,55 @@ const WHITESPACE = /\s+/gu;
 const LOWER_ASCII = /[a-z]+/g;
 
 /**
- * Whether `name` holds only precomposed Hangul syllables, ASCII digits and ASCII letters (and
- * lower-case ones among them): such a string is already NFC and NFKC and has no whitespace, so the
- * expensive steps can be skipped. This is what almost every real name looks like (the bulk matcher
- * normalises 1.1M names a run, and a string allocated per name shows in its peak memory).
+ * What normalising `name` needs. A string of precomposed Hangul syllables and printable ASCII is
+ * already NFKC (nothing in it decomposes or composes), so only its spaces and lower case need work;
+ * anything else goes through `String.prototype.normalize`. Almost every real name is the former,
+ * and the bulk matcher normalises 1.1M names a run.
  */
-const PLAIN = 0;
-const PLAIN_WITH_LOWER = 1;
-const NOT_PLAIN = 2;
-function classify(name: string): typeof PLAIN | typeof PLAIN_WITH_LOWER | typeof NOT_PLAIN {
-  let kind: typeof PLAIN | typeof PLAIN_WITH_LOWER = PLAIN;
+const HAS_LOWER = 1;
+const HAS_SPACE = 2;
+const NEEDS_NFKC = 4;
+function classify(name: string): number {
+  let flags = 0;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if ((c >= 0xac00 && c <= 0xd7a3) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a)) continue;
-    if (c >= 0x61 && c <= 0x7a) kind = PLAIN_WITH_LOWER;
-    else return NOT_PLAIN;
+    if ((c >= 0xac00 && c <= 0xd7a3) || (c > 0x20 && c < 0x61) || (c > 0x7a && c < 0x7f)) continue;
+    if (c >= 0x61 && c <= 0x7a) flags |= HAS_LOWER;
+    else if (c === 0x20) flags |= HAS_SPACE;
+    else return NEEDS_NFKC;
   }
-  return kind;
+  return flags;
 }
 
-// First and last characters of the affixes: most names start and end with neither, and skip the loop.
-const AFFIX_FIRST_CHARS = new Set(CORPORATE_AFFIXES.map((a) => a.charCodeAt(0)));
-const AFFIX_LAST_CHARS = new Set(CORPORATE_AFFIXES.map((a) => a.charCodeAt(a.length - 1)));
-
-function stripAffixes(name: string): string {
-  if (!AFFIX_FIRST_CHARS.has(name.charCodeAt(0)) && !AFFIX_LAST_CHARS.has(name.charCodeAt(name.length - 1))) {
-    return name;
+/** Affixes by their first (last) character, longest first: most names start (end) with none of them. */
+function byChar(at: (affix: string) => number): Map<number, string[]> {
+  const map = new Map<number, string[]>();
+  for (const affix of AFFIXES_LONGEST_FIRST) {
+    const list = map.get(at(affix)) ?? [];
+    list.push(affix);
+    map.set(at(affix), list);
   }
+  return map;
+}
+const AFFIXES_BY_FIRST_CHAR = byChar((a) => a.charCodeAt(0));
+const AFFIXES_BY_LAST_CHAR = byChar((a) => a.charCodeAt(a.length - 1));
+
+/** Strip affixes at both ends until none is left, never down to nothing. */
+function stripAffixes(name: string): string {
   let current = name;
   for (;;) {
     let stripped = current;
-    for (const affix of AFFIXES_LONGEST_FIRST) {
-      if (stripped.length > affix.length && stripped.startsWith(affix))
+    for (const affix of AFFIXES_BY_FIRST_CHAR.get(stripped.charCodeAt(0)) ?? []) {
+      if (stripped.length > affix.length && stripped.startsWith(affix)) {
         stripped = stripped.slice(affix.length);
-      if (stripped.length > affix.length && stripped.endsWith(affix))
+        break;
+      }
+    }
+    for (const affix of AFFIXES_BY_LAST_CHAR.get(stripped.charCodeAt(stripped.length - 1)) ?? []) {
+      if (stripped.length > affix.length && stripped.endsWith(affix)) {
         stripped = stripped.slice(0, -affix.length);
+        break;
+      }
     }
     if (stripped === current) return current;
     current = stripped;
@@ -130,16 +144,19 @@ function stripAffixes(name: string): string {
  * ```
  */
 export function normalizeName(raw: string): string {
-  const kind = classify(raw);
-  if (kind === PLAIN) return stripAffixes(raw);
+  const flags = classify(raw);
   let name = raw;
-  if (kind === NOT_PLAIN) {
-    const folded = raw.normalize('NFC').normalize('NFKC');
+  if (flags === NEEDS_NFKC) {
+    // NFKC composes canonically as its last step, so NFC then NFKC is NFKC.
+    const folded = raw.normalize('NFKC');
     name = folded.replace(WHITESPACE_AND_INVISIBLES, '');
     // Removing a space can bring jamo or a combining mark next to what it composes with.
     if (name !== folded) name = name.normalize('NFKC');
+    name = name.replace(LOWER_ASCII, (s) => s.toUpperCase());
+  } else {
+    if ((flags & HAS_SPACE) !== 0) name = name.replaceAll(' ', '');
+    if ((flags & HAS_LOWER) !== 0) name = name.replace(LOWER_ASCII, (s) => s.toUpperCase());
   }
-  name = name.replace(LOWER_ASCII, (s) => s.toUpperCase());
   return stripAffixes(name);
 }
 
@@ -236,8 +253,8 @@ export function nameKey(raw: string, budgetBytes: number): string {
   if (
     plain &&
     bytes <= budgetBytes &&
-    !AFFIX_FIRST_CHARS.has(raw.charCodeAt(0)) &&
-    !AFFIX_LAST_CHARS.has(raw.charCodeAt(raw.length - 1))
+    !AFFIXES_BY_FIRST_CHAR.has(raw.charCodeAt(0)) &&
+    !AFFIXES_BY_LAST_CHAR.has(raw.charCodeAt(raw.length - 1))
   ) {
     return raw;
   }
@@ -299,10 +316,11 @@ export function expectedNameKeys(expected: string, budgetBytes: number): Expecte
   // Within the budget the bank cuts nothing, so every printing normalises to `key`. (NFC and trim
   // never lengthen a name, so the raw length is a safe first test.)
   if (eucKrByteLength(expected) <= budgetBytes) return { key, cutKeys: NO_CUT_KEYS };
-  const asTyped = expected.normalize('NFC').trim();
+  const asTyped = (classify(expected) === NEEDS_NFKC ? expected.normalize('NFC') : expected).trim();
   if (eucKrByteLength(asTyped) <= budgetBytes) return { key, cutKeys: NO_CUT_KEYS };
   const cutKeys: string[] = [];
-  for (const typed of [asTyped, asTyped.replace(WHITESPACE, '')]) {
+  const compact = asTyped.replace(WHITESPACE, '');
+  for (const typed of compact === asTyped ? [asTyped] : [asTyped, compact]) {
     const cut = nameKey(truncateToBudget(typed, budgetBytes), budgetBytes);
     // A cut that left only an affix ("주식회사") names nobody: it must not become a key.
     if (cut !== key && cut !== '' && !CORPORATE_AFFIXES.includes(cut) && !cutKeys.includes(cut))

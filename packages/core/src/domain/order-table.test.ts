@@ -66,10 +66,20 @@ describe('OrderTable', () => {
   it('grows past an underestimated size and still finds everything', () => {
     const t = new OrderTable(0);
     for (let i = 0; i < 1_000; i++) add(t, order(i, i % 2 === 0 ? A : B, 1_000 + (i % 7)), [`k${i % 10}`]);
-    expect(t.orders).toHaveLength(1_000);
+    expect(t.size).toBe(1_000);
     const expected = Array.from({ length: 1_000 }, (_, i) => i).filter((i) => i % 10 === 3 && i % 2 === 1);
     expect(byName(t, B, 'k3')).toEqual(expected);
     expect(byAmount(t, B, 'k3', 1_000 + 3)).toEqual(expected.filter((i) => i % 7 === 3));
+  });
+
+  it('tells apart accounts whose hashes collide (the hash only picks the chain)', () => {
+    // Found by a birthday search: these two account ids have the same 32-bit account hash.
+    const t = new OrderTable(2);
+    add(t, order(0, parseAccountId('acct-528056')), ['k']);
+    add(t, order(1, parseAccountId('acct-1010190'), 2_000), ['k']);
+    expect(byName(t, 'acct-528056', 'k')).toEqual([0]);
+    expect(byName(t, 'acct-1010190', 'k')).toEqual([1]);
+    expect(byAmount(t, 'acct-1010190', 'k', 1_000)).toEqual([]);
   });
 
   it('keeps account ids that concatenate alike apart', () => {

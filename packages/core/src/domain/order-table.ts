@@ -39,6 +39,8 @@ function mix(hash: number): number {
   return h ^ (h >>> 16);
 }
 
+/** Entries per order to reserve: about one order in ten has a cut key or two. */
+const ENTRIES_PER_ORDER = 1.15;
 const STRIDE = 4;
 const HASH = 0;
 const POSITION = 1;
@@ -64,44 +66,60 @@ function capacityFor(entries: number): number {
  * ```
  */
 export class OrderTable {
-  /** Current version of each order (a claim replaces it in place). */
-  readonly orders: PendingOrder[] = [];
+  /**
+   * Current version of each order by position (a claim replaces it in place). Sized up front, so
+   * positions at or past {@link OrderTable.size} are holes.
+   */
+  readonly orders: PendingOrder[];
+  private count = 0;
   private entries = 0;
-  private capacity: number;
-  private keys: string[] = [];
+  /** Sized up front too: growing a 1M-element array by copying is garbage the matcher does not need. */
+  private keys: string[];
   /**
    * Per entry, side by side so one cache line serves a chain step: the full 32-bit hash of
    * (account, key) (chain neighbours are skipped without touching their strings), the order's
    * position, and the next entry of each chain.
    */
   private slots: Int32Array;
-  private headsByName: Int32Array;
-  private headsByAmount: Int32Array;
-  private mask: number;
+  private slotCapacity: number;
+  private headsByName = new Int32Array(0);
+  private headsByAmount = new Int32Array(0);
+  private mask = 0;
   /** Account ids repeat for every order: hash each once (a handful of receiving accounts). */
   private readonly accountHashes = new Map<string, number>();
 
-  constructor(expectedEntries: number) {
-    this.capacity = capacityFor(Math.max(1, expectedEntries));
-    this.slots = new Int32Array(this.capacity * STRIDE);
-    this.headsByName = new Int32Array(this.capacity).fill(EMPTY);
-    this.headsByAmount = new Int32Array(this.capacity).fill(EMPTY);
-    this.mask = this.capacity - 1;
+  /** `expectedOrders`: how many orders will be added (a guess is fine; too low costs regrowth). */
+  constructor(expectedOrders: number) {
+    const orders = Math.max(0, Math.floor(expectedOrders));
+    // One entry per order, plus cut keys for the few long affixed names.
+    this.slotCapacity = Math.max(16, Math.ceil(orders * ENTRIES_PER_ORDER));
+    this.orders = new Array<PendingOrder>(orders);
+    this.keys = new Array<string>(this.slotCapacity);
+    this.slots = new Int32Array(this.slotCapacity * STRIDE);
+    this.rehash(capacityFor(this.slotCapacity));
   }
 
   /** Append an order (not yet findable: {@link OrderTable.index} it under its keys); returns its position. */
   add(order: PendingOrder): number {
-    this.orders.push(order);
-    return this.orders.length - 1;
+    const position = this.count++;
+    this.orders[position] = order;
+    return position;
+  }
+
+  /** Orders added. */
+  get size(): number {
+    return this.count;
   }
 
   /** Make the order at `position` findable under `key` (once per key). */
   index(position: number, key: string): void {
-    if (this.entries === this.capacity) this.grow();
+    if (this.entries === this.slotCapacity) this.growSlots();
     const e = this.entries++;
     this.keys[e] = key;
     this.slots[e * STRIDE + POSITION] = position;
     this.link(e);
+    // Chains stay short while entries <= 2 x buckets.
+    if (this.entries > 2 * this.headsByName.length) this.rehash(this.headsByName.length * 2);
   }
 
   /** Positions of the orders of `accountId` under `key`, appended to `out` (newest first). */
@@ -156,15 +174,19 @@ export class OrderTable {
     this.headsByAmount[byAmount] = e;
   }
 
-  /** Double the arrays and re-link: only when the order count was underestimated. */
-  private grow(): void {
-    this.capacity *= 2;
-    const slots = new Int32Array(this.capacity * STRIDE);
+  /** More room for entries: only when the order count was underestimated. */
+  private growSlots(): void {
+    this.slotCapacity *= 2;
+    const slots = new Int32Array(this.slotCapacity * STRIDE);
     slots.set(this.slots);
     this.slots = slots;
-    this.headsByName = new Int32Array(this.capacity).fill(EMPTY);
-    this.headsByAmount = new Int32Array(this.capacity).fill(EMPTY);
-    this.mask = this.capacity - 1;
+  }
+
+  /** New bucket arrays of `buckets` (a power of 2), every entry re-linked. */
+  private rehash(buckets: number): void {
+    this.headsByName = new Int32Array(buckets).fill(EMPTY);
+    this.headsByAmount = new Int32Array(buckets).fill(EMPTY);
+    this.mask = buckets - 1;
     for (let e = 0; e < this.entries; e++) this.link(e);
   }
 }
