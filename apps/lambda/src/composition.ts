@@ -1,0 +1,433 @@
+/**
+ * The one composition root. Symbol tokens and `useFactory` only (esbuild emits no decorator
+ * metadata, so nothing is resolved by class type); every factory is instance-caching, so a
+ * container builds each client and adapter once.
+ *
+ *   Lambda execution environment
+ *   ├─ init (cold start): parse env -> container -> DynamoDB, SQS, Secrets Manager clients,
+ *   │                     undici Pool, ioredis (lazy connect) -> handler instance
+ *   ├─ invocation 1: first use reads secrets (cached), connects Redis/provider
+ *   └─ invocation 2..n: everything above reused
+ *
+ * Two variants share the app registrations (telemetry, use cases bound to ports):
+ * `createAwsContainer` (production, demo over local servers) and `createMemoryContainer`
+ * (tests, `demo --memory`), which takes the ports it is given.
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDbIdempotencyStore,
+  DynamoDbOrderMatcher,
+  DynamoDbSequenceGenerator,
+  HttpDepositSource,
+  HttpTransferGateway,
+  RedisSequenceGenerator,
+  SqsRemittanceEvents,
+  SqsRemittanceQueue,
+  sequenceRedisOptions,
+} from '@remit/adapters-aws';
+import {
+  type Clock,
+  type DepositSource,
+  ErrorCode,
+  type IdempotencyStore,
+  type IngestDeps,
+  ingestDeposits,
+  type OrderMatcher,
+  type ReconcileDeps,
+  type RemitDeps,
+  RemitError,
+  type RemittanceEvents,
+  type RemittanceQueue,
+  reconcile,
+  remit,
+  remittanceGroupId,
+  type SequenceGenerator,
+  type TransferGateway,
+} from '@remit/core';
+import { Redis } from 'ioredis';
+import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
+import { Pool } from 'undici';
+import { z } from 'zod';
+import { lazy } from './aws/lazy.js';
+import { sqsMessageVisibility } from './aws/message-visibility.js';
+import { type AwsConfig, loadAwsConfig, type Settings } from './config.js';
+import { createLogger, createMetrics, type LogLevel, type MetricsSink } from './observability/telemetry.js';
+import { cachedSecrets, type SecretReader } from './secrets.js';
+import {
+  type IngestUseCase,
+  type MessageVisibility,
+  type ReconcileUseCase,
+  type RemitUseCase,
+  TOKENS,
+} from './tokens.js';
+
+/** Every port the use cases need, plus the queue visibility the SQS handler postpones with. */
+export interface Ports {
+  readonly clock: Clock;
+  readonly source: DepositSource;
+  readonly matcher: OrderMatcher;
+  readonly store: IdempotencyStore;
+  readonly sequence: SequenceGenerator;
+  readonly gateway: TransferGateway;
+  readonly queue: RemittanceQueue;
+  readonly events: RemittanceEvents;
+  readonly visibility: MessageVisibility;
+}
+
+export interface TelemetryOverrides {
+  /** Default: POWERTOOLS_LOG_LEVEL, else INFO. */
+  readonly logLevel?: LogLevel;
+  /** Default: Powertools EMF metrics. The demo and tests record totals instead. */
+  readonly metrics?: MetricsSink;
+}
+
+const PORT_TOKENS = {
+  clock: TOKENS.Clock,
+  source: TOKENS.DepositSource,
+  matcher: TOKENS.OrderMatcher,
+  store: TOKENS.IdempotencyStore,
+  sequence: TOKENS.SequenceGenerator,
+  gateway: TOKENS.TransferGateway,
+  queue: TOKENS.RemittanceQueue,
+  events: TOKENS.RemittanceEvents,
+  visibility: TOKENS.MessageVisibility,
+} as const satisfies Record<keyof Ports, symbol>;
+
+function cached<T>(factory: (c: DependencyContainer) => T) {
+  return { useFactory: instanceCachingFactory<T>(factory) };
+}
+
+/** Telemetry and the use cases, bound to whatever ports the container holds. */
+function registerApp(c: DependencyContainer, settings: Settings, telemetry: TelemetryOverrides): void {
+  const options = {
+    serviceName: settings.serviceName,
+    metricsNamespace: settings.metricsNamespace,
+    ...(telemetry.logLevel === undefined ? {} : { logLevel: telemetry.logLevel }),
+  };
+  c.register(TOKENS.Settings, { useValue: settings });
+  c.register(
+    TOKENS.Logger,
+    cached(() => createLogger(options)),
+  );
+  const recorder = telemetry.metrics;
+  c.register(
+    TOKENS.Metrics,
+    cached((c): MetricsSink => recorder ?? createMetrics(options, c.resolve(TOKENS.Logger))),
+  );
+
+  const remitDeps = (c: DependencyContainer): RemitDeps => ({
+    store: c.resolve(TOKENS.IdempotencyStore),
+    sequence: c.resolve(TOKENS.SequenceGenerator),
+    gateway: c.resolve(TOKENS.TransferGateway),
+    events: c.resolve(TOKENS.RemittanceEvents),
+    clock: c.resolve(TOKENS.Clock),
+    config: settings.remit,
+  });
+  c.register(
+    TOKENS.RemitUseCase,
+    cached((c): RemitUseCase => {
+      const deps = remitDeps(c);
+      return (request) => remit(deps, request);
+    }),
+  );
+  c.register(
+    TOKENS.ReconcileUseCase,
+    cached((c): ReconcileUseCase => {
+      const deps: ReconcileDeps = remitDeps(c);
+      return (request) => reconcile(deps, request);
+    }),
+  );
+  c.register(
+    TOKENS.IngestUseCase,
+    cached((c): IngestUseCase => {
+      const deps: IngestDeps = {
+        source: c.resolve(TOKENS.DepositSource),
+        matcher: c.resolve(TOKENS.OrderMatcher),
+        queue: c.resolve(TOKENS.RemittanceQueue),
+        events: c.resolve(TOKENS.RemittanceEvents),
+        store: c.resolve(TOKENS.IdempotencyStore),
+        clock: c.resolve(TOKENS.Clock),
+        config: settings.ingest,
+      };
+      return (request) => ingestDeposits(deps, request);
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- memory
+
+export interface MemoryContainerOptions extends TelemetryOverrides {
+  readonly settings: Settings;
+  readonly ports: Ports;
+}
+
+/**
+ * A container over ports you hold (memory adapters in tests and `demo --memory`).
+ *
+ * @example
+ * ```ts
+ * const c = createMemoryContainer({ settings, ports: { clock, source, matcher, ... } });
+ * const handler = c.resolve(RemitHandler).handle;
+ * ```
+ */
+export function createMemoryContainer(options: MemoryContainerOptions): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  for (const [key, token] of Object.entries(PORT_TOKENS)) {
+    c.register(token, { useValue: options.ports[key as keyof Ports] });
+  }
+  registerApp(c, options.settings, options);
+  return c;
+}
+
+// ---------------------------------------------------------------- AWS
+
+export interface AwsContainerOptions extends TelemetryOverrides {
+  /** Default: the system clock. The demo passes its simulated clock. */
+  readonly clock?: Clock;
+  /** Default: Secrets Manager with a per-environment cache. */
+  readonly secrets?: SecretReader;
+  /** Default: the SDK's credential chain (the Lambda role). Local servers take any. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Default: SQS ChangeMessageVisibility on the payout queue. */
+  readonly visibility?: MessageVisibility;
+  /** Prefix of the Redis sequence keys (several local runs can share one Redis). Default `remit:`. */
+  readonly redisKeyPrefix?: string;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/** The provider secret: JSON with the bearer token the provider issued (rotated in place). */
+const providerSecretSchema = z.object({ accessToken: z.string().min(1) });
+/** The Redis auth secret: the token itself, or JSON with `authToken`/`password`. */
+const redisSecretSchema = z.union([
+  z.object({ authToken: z.string().min(1) }).transform((s) => s.authToken),
+  z.object({ password: z.string().min(1) }).transform((s) => s.password),
+]);
+
+function secretError(arn: string, expected: string): RemitError {
+  // Never the value: only where it came from and what shape was expected.
+  return new RemitError(ErrorCode.InvalidConfig, `secret ${arn} is not ${expected}`);
+}
+
+function parseJsonSecret(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The production container: AWS clients and adapters from the configuration.
+ *
+ * @example
+ * ```ts
+ * const c = createAwsContainer(parseAwsConfig(process.env));
+ * export const handler = c.resolve(RemitHandler).handle;
+ * ```
+ */
+export function createAwsContainer(
+  config: AwsConfig,
+  options: AwsContainerOptions = {},
+): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  const closers: (() => unknown)[] = [];
+  const closing = <T>(value: T, close: (value: T) => unknown): T => {
+    closers.push(() => close(value));
+    return value;
+  };
+  c.register(TOKENS.Closers, { useValue: closers });
+  const sdk = {
+    ...(config.region === undefined ? {} : { region: config.region }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+  };
+  const clock = options.clock ?? systemClock;
+
+  c.register(TOKENS.AwsConfig, { useValue: config });
+  c.register(
+    TOKENS.DynamoDbClient,
+    cached(() => {
+      const ddb: DynamoDBClientConfig = { ...sdk };
+      if (config.endpoints.dynamodb !== undefined) ddb.endpoint = config.endpoints.dynamodb;
+      return closing(new DynamoDBClient(ddb), (client) => client.destroy());
+    }),
+  );
+  c.register(
+    TOKENS.DynamoDbDocumentClient,
+    cached((c) => DynamoDBDocumentClient.from(c.resolve<DynamoDBClient>(TOKENS.DynamoDbClient))),
+  );
+  c.register(
+    TOKENS.SqsClient,
+    cached(() => {
+      const sqs: SQSClientConfig = { ...sdk };
+      if (config.endpoints.sqs !== undefined) sqs.endpoint = config.endpoints.sqs;
+      return closing(new SQSClient(sqs), (client) => client.destroy());
+    }),
+  );
+  c.register(
+    TOKENS.SecretsManagerClient,
+    cached(() => closing(new SecretsManagerClient({ ...sdk }), (client) => client.destroy())),
+  );
+  c.register(
+    TOKENS.SecretReader,
+    cached(
+      (c) => options.secrets ?? cachedSecrets(c.resolve<SecretsManagerClient>(TOKENS.SecretsManagerClient)),
+    ),
+  );
+  c.register(
+    TOKENS.ProviderPool,
+    cached(() =>
+      closing(
+        new Pool(new URL(config.provider.baseUrl).origin, {
+          connections: config.provider.connections,
+          pipelining: 1,
+          connectTimeout: Math.min(3_000, config.provider.timeoutMs),
+          headersTimeout: config.provider.timeoutMs,
+          bodyTimeout: config.provider.timeoutMs,
+          // Under the usual server idle timeout: a stale keep-alive socket costs an `unknown`.
+          keepAliveTimeout: 4_000,
+          maxResponseSize: 1024 * 1024,
+        }),
+        (pool) => pool.close(),
+      ),
+    ),
+  );
+
+  const ddb = (c: DependencyContainer) => c.resolve<DynamoDBDocumentClient>(TOKENS.DynamoDbDocumentClient);
+  const sqs = (c: DependencyContainer) => c.resolve<SQSClient>(TOKENS.SqsClient);
+  const provider = (c: DependencyContainer) => {
+    const secrets = c.resolve<SecretReader>(TOKENS.SecretReader);
+    const arn = config.provider.secretArn;
+    return {
+      baseUrl: config.provider.baseUrl,
+      pool: c.resolve<Pool>(TOKENS.ProviderPool),
+      clock,
+      accessToken: async ({ refresh }: { readonly refresh: boolean }) => {
+        const secret = await secrets.read(arn, { refresh });
+        const parsed = providerSecretSchema.safeParse(parseJsonSecret(secret.reveal()));
+        if (!parsed.success) throw secretError(arn, 'JSON with a non-empty "accessToken"');
+        return parsed.data.accessToken;
+      },
+    };
+  };
+
+  c.register(TOKENS.Clock, { useValue: clock });
+  c.register(
+    TOKENS.IdempotencyStore,
+    cached(
+      (c) => new DynamoDbIdempotencyStore({ client: ddb(c), tableName: config.tables.idempotency, clock }),
+    ),
+  );
+  c.register(
+    TOKENS.OrderMatcher,
+    cached((c) => new DynamoDbOrderMatcher({ client: ddb(c), tableName: config.tables.orders })),
+  );
+  c.register(
+    TOKENS.RemittanceQueue,
+    cached(
+      (c) =>
+        new SqsRemittanceQueue({ client: sqs(c), queueUrl: config.queueUrl, groupIdOf: remittanceGroupId }),
+    ),
+  );
+  c.register(
+    TOKENS.RemittanceEvents,
+    cached((c) => new SqsRemittanceEvents({ client: sqs(c), queueUrl: config.eventsQueueUrl })),
+  );
+  c.register(
+    TOKENS.MessageVisibility,
+    cached((c) => options.visibility ?? sqsMessageVisibility(sqs(c), config.queueUrl)),
+  );
+  c.register(
+    TOKENS.DepositSource,
+    cached((c) => new HttpDepositSource({ ...provider(c), accounts: config.provider.accountNumbers })),
+  );
+  c.register(
+    TOKENS.TransferGateway,
+    cached(
+      (c) =>
+        new HttpTransferGateway({ ...provider(c), payerAccountNumber: config.provider.payerAccountNumber }),
+    ),
+  );
+  c.register(
+    TOKENS.SequenceGenerator,
+    cached((c) => sequenceGenerator(c, config, options, closing)),
+  );
+
+  registerApp(c, config.settings, options);
+  return c;
+}
+
+/**
+ * Redis when configured (fast, one round trip), else the DynamoDB counter. With an auth secret
+ * the client is built on first use, after the secret is read.
+ */
+function sequenceGenerator(
+  c: DependencyContainer,
+  config: AwsConfig,
+  options: AwsContainerOptions,
+  closing: <T>(value: T, close: (value: T) => unknown) => T,
+): SequenceGenerator {
+  const maxSequence = config.settings.remit.format.maxSequence;
+  const redisConfig = config.redis;
+  if (redisConfig === undefined) {
+    return new DynamoDbSequenceGenerator({
+      client: c.resolve(TOKENS.DynamoDbDocumentClient),
+      tableName: config.tables.sequences,
+      maxSequence,
+    });
+  }
+  const build = (password: string | undefined) => {
+    const redisOptions = sequenceRedisOptions({
+      lazyConnect: true,
+      ...(password === undefined ? {} : { password }),
+    });
+    return new RedisSequenceGenerator({
+      redis: closing(new Redis(redisConfig.url, redisOptions), (redis) =>
+        redis.quit().catch(() => redis.disconnect()),
+      ),
+      maxSequence,
+      ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
+    });
+  };
+  const arn = redisConfig.authSecretArn;
+  if (arn === undefined) return build(undefined);
+  const secrets = c.resolve<SecretReader>(TOKENS.SecretReader);
+  const ready = lazy(async () => {
+    const text = (await secrets.read(arn)).reveal();
+    const parsed = redisSecretSchema.safeParse(parseJsonSecret(text));
+    return build(parsed.success ? parsed.data : text);
+  });
+  return { guarantee: 'may_repeat', next: async (input) => (await ready()).next(input) };
+}
+
+/**
+ * Close every client an AWS container created (local runs and tests; Lambda just freezes).
+ *
+ * @example
+ * ```ts
+ * await disposeAwsContainer(c);
+ * ```
+ */
+export async function disposeAwsContainer(c: DependencyContainer): Promise<void> {
+  const closers = c.resolve<(() => unknown)[]>(TOKENS.Closers);
+  await Promise.allSettled(closers.splice(0).map(async (close) => close()));
+}
+
+let awsRoot: DependencyContainer | undefined;
+
+/**
+ * The container of this execution environment, from `process.env` (parsed once). A bad
+ * configuration throws at init, with every wrong variable named.
+ *
+ * @example
+ * ```ts
+ * export const handler = awsContainer().resolve(RemitHandler).handle;
+ * ```
+ */
+export function awsContainer(): DependencyContainer {
+  awsRoot ??= createAwsContainer(loadAwsConfig());
+  return awsRoot;
+}

@@ -1,0 +1,429 @@
+/**
+ * The Lambda app's configuration: every environment variable is read here, once, and parsed with
+ * zod. A wrong or missing value stops the start with one message that names each variable and
+ * what was expected, so an operator fixes them all in one deploy instead of one per cold start.
+ *
+ * Two layers:
+ * - `Settings`: business knobs with defaults (fees, windows, leases); the memory composition and
+ *   the demo use them too.
+ * - `AwsConfig`: where the resources are (tables, queues, Redis, provider) — required in AWS.
+ *
+ * Values are not echoed back in error messages (a Redis URL may carry a password); only core's id
+ * and code parsers quote what they got, which is never secret.
+ */
+import {
+  type AccountId,
+  type BankTranIdFormat,
+  DEFAULT_MAINTENANCE_WINDOW,
+  ErrorCode,
+  type FeePolicy,
+  firmBankingFormat,
+  type IngestConfig,
+  type InstitutionCode,
+  type MaintenanceWindow,
+  type MatchPolicyConfig,
+  openBankingFormat,
+  parseAccountId,
+  parseInstitutionCode,
+  parseKrw,
+  parseMaintenanceWindow,
+  type RemitConfig,
+  RemitError,
+} from '@remit/core';
+import { z } from 'zod';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Knobs of the use cases; every one has a default. */
+export interface Settings {
+  readonly serviceName: string;
+  readonly metricsNamespace: string;
+  readonly institution: InstitutionCode;
+  readonly accounts: readonly ReceivingAccount[];
+  readonly remit: RemitConfig;
+  readonly ingest: IngestConfig;
+  /** Records examined per reconcile run: bounded so one run fits the function timeout. */
+  readonly reconcileLimit: number;
+}
+
+/** Where the AWS resources are. */
+export interface AwsConfig {
+  readonly settings: Settings;
+  readonly region: string | undefined;
+  readonly tables: { readonly idempotency: string; readonly orders: string; readonly sequences: string };
+  readonly queueUrl: string;
+  readonly eventsQueueUrl: string;
+  /** Absent: sequences come from the DynamoDB counter table. */
+  readonly redis: { readonly url: string; readonly authSecretArn: string | undefined } | undefined;
+  readonly provider: {
+    readonly baseUrl: string;
+    /** Secrets Manager secret: JSON `{ "accessToken": "..." }`. */
+    readonly secretArn: string;
+    /** Our paying account (`cntr_account_num`). */
+    readonly payerAccountNumber: string;
+    /** Receiving account id -> provider account number. */
+    readonly accountNumbers: Readonly<Record<string, string>>;
+    /** Per call (undici headers + body timeouts); well below the lease. */
+    readonly timeoutMs: number;
+    /** Connections the undici Pool keeps to the provider. */
+    readonly connections: number;
+  };
+  /** Loopback endpoints for local runs (demo, tests); absent in AWS. */
+  readonly endpoints: { readonly dynamodb: string | undefined; readonly sqs: string | undefined };
+}
+
+// ---------------------------------------------------------------- one schema per variable
+
+interface Var<T> {
+  readonly schema: z.ZodType<T>;
+  /** What a right value looks like: printed when the value is missing or wrong. */
+  readonly expected: string;
+}
+
+const v = <T>(schema: z.ZodType<T>, expected: string): Var<T> => ({ schema, expected });
+
+const fromCore =
+  <T>(parse: (input: string) => T) =>
+  (input: string, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(input);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+      return z.NEVER;
+    }
+  };
+
+const text = z.string().trim().min(1, 'must not be empty');
+const isUrl = (protocols: readonly string[]) => (s: string) => {
+  try {
+    return protocols.includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+};
+const httpUrl = text.refine(isUrl(['http:', 'https:']), 'not an http(s) URL');
+const tableName = text.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'not a DynamoDB table name');
+const secretArn = text.regex(
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+  'not a secret ARN',
+);
+const int = (min: number, max: number) =>
+  text.regex(/^\d+$/, 'not a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+const withDefault = <T>(schema: z.ZodType<T, string>, fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? fallback : s))
+    .pipe(schema);
+const optional = <T>(schema: z.ZodType<T, string>) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? undefined : s))
+    .pipe(schema.optional());
+
+const feePolicy = text.transform(
+  fromCore((s): FeePolicy => {
+    const m = /^(flat|rate):(\d+)$/.exec(s);
+    if (m === null) throw new Error('not "flat:<won>" or "rate:<basis points>"');
+    if (m[1] === 'flat') return { kind: 'flat', feeKrw: parseKrw(m[2]) };
+    const basisPoints = Number(m[2]);
+    if (basisPoints > 10_000) throw new Error('rate above 10000 basis points (100%)');
+    return { kind: 'rate', basisPoints };
+  }),
+);
+
+/** One receiving account: remit's id and, for the provider, its account number. */
+export interface ReceivingAccount {
+  readonly id: AccountId;
+  /** Absent when only ids were given (memory runs); the AWS config requires it. */
+  readonly accountNumber: string | undefined;
+}
+
+const ACCOUNT_NUMBER = /^[0-9-]{6,20}$/;
+
+const accounts = text.transform(
+  fromCore((s): readonly ReceivingAccount[] => {
+    const pairs: [string, string | undefined][] = s.startsWith('{')
+      ? Object.entries(JSON.parse(s) as Record<string, unknown>).map(([k, n]) => [k, String(n)])
+      : s.split(',').map((part) => {
+          const [id, number] = part.split('=').map((x) => x.trim());
+          return [id ?? '', number === '' ? undefined : number];
+        });
+    if (pairs.length === 0) throw new Error('no account');
+    const list = pairs.map(([id, accountNumber]) => {
+      if (accountNumber !== undefined && !ACCOUNT_NUMBER.test(accountNumber)) {
+        throw new Error(`the account number of ${id} is not 6-20 digits or dashes`);
+      }
+      return { id: parseAccountId(id), accountNumber };
+    });
+    if (new Set(list.map((a) => a.id)).size !== list.length) throw new Error('an account is listed twice');
+    return list;
+  }),
+);
+
+const settingsVars = {
+  POWERTOOLS_SERVICE_NAME: v(withDefault(text, 'remit'), 'a service name for logs and metrics'),
+  POWERTOOLS_METRICS_NAMESPACE: v(withDefault(text, 'Remit'), 'a CloudWatch metrics namespace'),
+  REMIT_INSTITUTION_CODE: v(
+    text.transform(fromCore(parseInstitutionCode)),
+    'the 10-character institution code the provider issued (A-Z, 0-9), e.g. T991234560',
+  ),
+  REMIT_ACCOUNTS: v(
+    accounts,
+    'the receiving accounts to ingest as id=accountNumber pairs, comma-separated (or a JSON object), e.g. acct-main=110-000-000001,acct-2=110-000-000002',
+  ),
+  REMIT_TRAN_ID_FORMAT: v(
+    withDefault(z.enum(['open-banking', 'firm-banking']), 'open-banking'),
+    '"open-banking" (20-char bank_tran_id) or "firm-banking" (6-digit daily sequence)',
+  ),
+  REMIT_LEASE_MS: v(
+    withDefault(int(5 * SECOND_MS, 15 * MINUTE_MS), String(60 * SECOND_MS)),
+    'a claim lease in ms between 5000 and 900000 (longer than one transfer call, shorter than the queue visibility timeout)',
+  ),
+  REMIT_MAINTENANCE_WINDOW: v(
+    withDefault(text.transform(fromCore(parseMaintenanceWindow)), '23:30-00:30'),
+    'the bank maintenance window in KST as "HH:MM-HH:MM", e.g. 23:30-00:30',
+  ),
+  REMIT_UNKNOWN_ESCALATE_AFTER_MS: v(
+    withDefault(int(MINUTE_MS, 7 * DAY_MS), String(2 * HOUR_MS)),
+    'ms after which an unknown payout goes to manual review, between 60000 and 604800000',
+  ),
+  REMIT_MAX_DRAWS: v(withDefault(int(1, 20), '5'), 'redraws of a sequence number already taken, 1-20'),
+  REMIT_RETAIN_DAYS: v(
+    withDefault(int(1, 3650), '90'),
+    'days finished remittance records are kept (TTL), 1-3650',
+  ),
+  REMIT_RETRY_AFTER_MS: v(
+    withDefault(int(SECOND_MS, 12 * HOUR_MS), String(MINUTE_MS)),
+    'backoff in ms for unknown/busy payouts, between 1000 and 43200000 (SQS visibility maximum)',
+  ),
+  REMIT_INGEST_WINDOW_MS: v(
+    withDefault(int(MINUTE_MS, DAY_MS), String(15 * MINUTE_MS)),
+    'the overlapping deposit read window in ms, between 60000 and 86400000',
+  ),
+  REMIT_MAX_PAGES_PER_ACCOUNT: v(
+    withDefault(int(1, 1000), '50'),
+    'deposit pages read per account per run, 1-1000',
+  ),
+  REMIT_NAME_BUDGET_BYTES: v(
+    withDefault(int(4, 64), '12'),
+    'bytes of depositor name the bank prints, 4-64 (commonly 12: ~6 Hangul syllables)',
+  ),
+  REMIT_OVERPAYMENT: v(
+    withDefault(z.enum(['match_and_owe', 'review']), 'match_and_owe'),
+    '"match_and_owe" (pay the seller, owe the excess back) or "review"',
+  ),
+  REMIT_FEE: v(
+    withDefault(feePolicy, 'flat:0'),
+    '"flat:<won>" or "rate:<basis points>", e.g. flat:500 or rate:250',
+  ),
+  REMIT_RECONCILE_LIMIT: v(withDefault(int(1, 10_000), '200'), 'records examined per reconcile run, 1-10000'),
+} as const;
+
+const awsVars = {
+  AWS_REGION: v(optional(text), 'an AWS region'),
+  REMIT_IDEMPOTENCY_TABLE: v(tableName, 'the name of the idempotency DynamoDB table'),
+  REMIT_ORDERS_TABLE: v(tableName, 'the name of the orders DynamoDB table'),
+  REMIT_SEQUENCES_TABLE: v(tableName, 'the name of the sequences DynamoDB table'),
+  REMIT_QUEUE_URL: v(
+    httpUrl.refine((s) => s.endsWith('.fifo'), 'not a FIFO queue (name must end in .fifo)'),
+    'the URL of the remittance SQS FIFO queue (ends in .fifo)',
+  ),
+  REMIT_EVENTS_QUEUE_URL: v(httpUrl, 'the URL of the remittance events SQS queue'),
+  REMIT_REDIS_URL: v(
+    optional(text.refine(isUrl(['redis:', 'rediss:']), 'not a redis:// or rediss:// URL')),
+    'a redis:// or rediss:// URL, or unset to use the DynamoDB sequence counter',
+  ),
+  REMIT_REDIS_AUTH_SECRET_ARN: v(
+    optional(secretArn),
+    'the ARN of the Secrets Manager secret holding the Redis auth token',
+  ),
+  REMIT_PROVIDER_BASE_URL: v(httpUrl, 'the transfer provider base URL, e.g. https://openapi.example.com'),
+  REMIT_PROVIDER_SECRET_ARN: v(
+    secretArn,
+    'the ARN of the Secrets Manager secret holding the provider credentials',
+  ),
+  REMIT_PAYER_ACCOUNT: v(
+    text.regex(ACCOUNT_NUMBER, 'not 6-20 digits or dashes'),
+    'our paying (contracted) account number at the provider, e.g. 110-000-000900',
+  ),
+  REMIT_PROVIDER_TIMEOUT_MS: v(
+    withDefault(int(500, 60 * SECOND_MS), String(10 * SECOND_MS)),
+    'per-call provider timeout in ms, 500-60000',
+  ),
+  REMIT_PROVIDER_CONNECTIONS: v(withDefault(int(1, 256), '8'), 'connections kept to the provider, 1-256'),
+  REMIT_DYNAMODB_ENDPOINT: v(optional(httpUrl), 'an http(s) URL of a DynamoDB endpoint (local runs only)'),
+  REMIT_SQS_ENDPOINT: v(optional(httpUrl), 'an http(s) URL of an SQS endpoint (local runs only)'),
+} as const;
+
+type Vars = Record<string, Var<unknown>>;
+type Parsed<V extends Vars> = { [K in keyof V]: V[K] extends Var<infer T> ? T : never };
+
+/** Parse every variable; collect every problem before failing. */
+function parseVars<V extends Vars>(vars: V, env: Env): Parsed<V> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(vars)) {
+    const raw = env[name];
+    const result = spec.schema.safeParse(raw);
+    if (result.success) {
+      out[name] = result.data;
+    } else if (raw === undefined || raw.trim() === '') {
+      problems.push(`${name} is missing; expected ${spec.expected}`);
+    } else {
+      const why = result.error.issues.map((i) => i.message).join(', ');
+      problems.push(`${name} is invalid (${why}); expected ${spec.expected}`);
+    }
+  }
+  if (problems.length > 0) throw configError(problems);
+  return out as Parsed<V>;
+}
+
+function configError(problems: readonly string[]): RemitError {
+  return new RemitError(
+    ErrorCode.InvalidConfig,
+    `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`,
+    { details: { problems } },
+  );
+}
+
+function formatOf(name: 'open-banking' | 'firm-banking'): BankTranIdFormat {
+  return name === 'open-banking' ? openBankingFormat : firmBankingFormat;
+}
+
+function toSettings(p: Parsed<typeof settingsVars>): Settings {
+  const retainMs = p.REMIT_RETAIN_DAYS * DAY_MS;
+  const policy: MatchPolicyConfig = {
+    nameBudgetBytes: p.REMIT_NAME_BUDGET_BYTES,
+    overpayment: p.REMIT_OVERPAYMENT,
+  };
+  const maintenance: MaintenanceWindow = p.REMIT_MAINTENANCE_WINDOW ?? DEFAULT_MAINTENANCE_WINDOW;
+  return {
+    serviceName: p.POWERTOOLS_SERVICE_NAME,
+    metricsNamespace: p.POWERTOOLS_METRICS_NAMESPACE,
+    institution: p.REMIT_INSTITUTION_CODE,
+    accounts: p.REMIT_ACCOUNTS,
+    remit: {
+      institution: p.REMIT_INSTITUTION_CODE,
+      format: formatOf(p.REMIT_TRAN_ID_FORMAT),
+      leaseMs: p.REMIT_LEASE_MS,
+      maintenance,
+      unknownEscalateAfterMs: p.REMIT_UNKNOWN_ESCALATE_AFTER_MS,
+      maxDraws: p.REMIT_MAX_DRAWS,
+      retainMs,
+      retryAfterMs: p.REMIT_RETRY_AFTER_MS,
+    },
+    ingest: {
+      accounts: p.REMIT_ACCOUNTS.map((a) => a.id),
+      windowMs: p.REMIT_INGEST_WINDOW_MS,
+      policy,
+      fees: p.REMIT_FEE,
+      maxPagesPerAccount: p.REMIT_MAX_PAGES_PER_ACCOUNT,
+      retainMs,
+    },
+    reconcileLimit: p.REMIT_RECONCILE_LIMIT,
+  };
+}
+
+/**
+ * The business settings from an environment (defaults for everything but the institution code
+ * and the accounts).
+ *
+ * @example
+ * ```ts
+ * const settings = parseSettings({ REMIT_INSTITUTION_CODE: 'T991234560', REMIT_ACCOUNTS: 'acct-main' });
+ * ```
+ */
+export function parseSettings(env: Env): Settings {
+  return toSettings(parseVars(settingsVars, env));
+}
+
+/**
+ * The whole AWS configuration. Throws `RemitError` `INVALID_CONFIG` whose message lists every
+ * wrong or missing variable with what was expected.
+ *
+ * @example
+ * ```ts
+ * const config = parseAwsConfig(process.env);
+ * ```
+ */
+export function parseAwsConfig(env: Env): AwsConfig {
+  // Parse both layers before failing, so one message lists every problem.
+  let settings: Settings | undefined;
+  let aws: Parsed<typeof awsVars> | undefined;
+  const problems: string[] = [];
+  try {
+    settings = parseSettings(env);
+  } catch (err) {
+    problems.push(...problemsOf(err));
+  }
+  try {
+    aws = parseVars(awsVars, env);
+  } catch (err) {
+    problems.push(...problemsOf(err));
+  }
+  if (aws?.REMIT_REDIS_AUTH_SECRET_ARN !== undefined && aws.REMIT_REDIS_URL === undefined) {
+    problems.push(
+      'REMIT_REDIS_AUTH_SECRET_ARN is set but REMIT_REDIS_URL is missing; expected both or neither',
+    );
+  }
+  const numberless = settings?.accounts.filter((a) => a.accountNumber === undefined).map((a) => a.id) ?? [];
+  if (numberless.length > 0) {
+    problems.push(
+      `REMIT_ACCOUNTS is invalid (no account number for ${numberless.join(', ')}); expected id=accountNumber pairs, e.g. acct-main=110-000-000001`,
+    );
+  }
+  if (settings === undefined || aws === undefined || problems.length > 0) throw configError(problems);
+  return {
+    settings,
+    region: aws.AWS_REGION,
+    tables: {
+      idempotency: aws.REMIT_IDEMPOTENCY_TABLE,
+      orders: aws.REMIT_ORDERS_TABLE,
+      sequences: aws.REMIT_SEQUENCES_TABLE,
+    },
+    queueUrl: aws.REMIT_QUEUE_URL,
+    eventsQueueUrl: aws.REMIT_EVENTS_QUEUE_URL,
+    redis:
+      aws.REMIT_REDIS_URL === undefined
+        ? undefined
+        : { url: aws.REMIT_REDIS_URL, authSecretArn: aws.REMIT_REDIS_AUTH_SECRET_ARN },
+    provider: {
+      baseUrl: aws.REMIT_PROVIDER_BASE_URL,
+      secretArn: aws.REMIT_PROVIDER_SECRET_ARN,
+      payerAccountNumber: aws.REMIT_PAYER_ACCOUNT,
+      accountNumbers: Object.fromEntries(settings.accounts.map((a) => [a.id, a.accountNumber!])),
+      timeoutMs: aws.REMIT_PROVIDER_TIMEOUT_MS,
+      connections: aws.REMIT_PROVIDER_CONNECTIONS,
+    },
+    endpoints: { dynamodb: aws.REMIT_DYNAMODB_ENDPOINT, sqs: aws.REMIT_SQS_ENDPOINT },
+  };
+}
+
+function problemsOf(err: unknown): string[] {
+  if (err instanceof RemitError && err.code === ErrorCode.InvalidConfig) {
+    return (err.details?.problems as string[] | undefined) ?? [err.message];
+  }
+  throw err;
+}
+
+let cached: AwsConfig | undefined;
+
+/**
+ * `process.env`, parsed once per execution environment.
+ *
+ * @example
+ * ```ts
+ * const config = loadAwsConfig();
+ * ```
+ */
+export function loadAwsConfig(): AwsConfig {
+  cached ??= parseAwsConfig(process.env);
+  return cached;
+}
