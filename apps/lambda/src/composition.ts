@@ -19,6 +19,7 @@ import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DynamoDbIdempotencyStore,
+  DynamoDbIngestCheckpointStore,
   DynamoDbOrderMatcher,
   DynamoDbSequenceGenerator,
   HttpDepositSource,
@@ -33,6 +34,7 @@ import {
   type DepositSource,
   ErrorCode,
   type IdempotencyStore,
+  type IngestCheckpointStore,
   type IngestDeps,
   ingestDeposits,
   type OrderMatcher,
@@ -50,7 +52,7 @@ import {
 import { Redis } from 'ioredis';
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import { Pool } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lazy } from './aws/lazy.js';
 import { sqsMessageVisibility } from './aws/message-visibility.js';
 import { type AwsConfig, loadAwsConfig, type Settings } from './config.js';
@@ -70,6 +72,7 @@ export interface Ports {
   readonly source: DepositSource;
   readonly matcher: OrderMatcher;
   readonly store: IdempotencyStore;
+  readonly checkpoints: IngestCheckpointStore;
   readonly sequence: SequenceGenerator;
   readonly gateway: TransferGateway;
   readonly queue: RemittanceQueue;
@@ -89,6 +92,7 @@ const PORT_TOKENS = {
   source: TOKENS.DepositSource,
   matcher: TOKENS.OrderMatcher,
   store: TOKENS.IdempotencyStore,
+  checkpoints: TOKENS.IngestCheckpointStore,
   sequence: TOKENS.SequenceGenerator,
   gateway: TOKENS.TransferGateway,
   queue: TOKENS.RemittanceQueue,
@@ -149,6 +153,7 @@ function registerApp(c: DependencyContainer, settings: Settings, telemetry: Tele
         queue: c.resolve(TOKENS.RemittanceQueue),
         events: c.resolve(TOKENS.RemittanceEvents),
         store: c.resolve(TOKENS.IdempotencyStore),
+        checkpoints: c.resolve(TOKENS.IngestCheckpointStore),
         clock: c.resolve(TOKENS.Clock),
         config: settings.ingest,
       };
@@ -200,11 +205,17 @@ export interface AwsContainerOptions extends TelemetryOverrides {
 const systemClock: Clock = { now: () => Date.now() };
 
 /** The provider secret: JSON with the bearer token the provider issued (rotated in place). */
-const providerSecretSchema = z.object({ accessToken: z.string().min(1) });
+const providerSecretSchema = z.object({ accessToken: z.string().check(z.minLength(1)) });
 /** The Redis auth secret: the token itself, or JSON with `authToken`/`password`. */
 const redisSecretSchema = z.union([
-  z.object({ authToken: z.string().min(1) }).transform((s) => s.authToken),
-  z.object({ password: z.string().min(1) }).transform((s) => s.password),
+  z.pipe(
+    z.object({ authToken: z.string().check(z.minLength(1)) }),
+    z.transform((s: { authToken: string }) => s.authToken),
+  ),
+  z.pipe(
+    z.object({ password: z.string().check(z.minLength(1)) }),
+    z.transform((s: { password: string }) => s.password),
+  ),
 ]);
 
 function secretError(arn: string, expected: string): RemitError {
@@ -324,6 +335,11 @@ export function createAwsContainer(
   c.register(
     TOKENS.OrderMatcher,
     cached((c) => new DynamoDbOrderMatcher({ client: ddb(c), tableName: config.tables.orders })),
+  );
+  // Items of the orders table (`ingest#<account>`): ingest's table, no new one to deploy or grant.
+  c.register(
+    TOKENS.IngestCheckpointStore,
+    cached((c) => new DynamoDbIngestCheckpointStore({ client: ddb(c), tableName: config.tables.orders })),
   );
   c.register(
     TOKENS.RemittanceQueue,

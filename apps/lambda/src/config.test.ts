@@ -59,6 +59,7 @@ describe('parseAwsConfig', () => {
     expect(settings.remit.format.name).toBe('open-banking');
     expect(settings.remit.maintenance).toEqual({ startMinuteKst: 23 * 60 + 30, endMinuteKst: 30 });
     expect(settings.ingest.windowMs).toBe(15 * 60_000);
+    expect(settings.ingest.maxLookbackMs).toBe(3 * 24 * 60 * 60_000);
     expect(settings.ingest.policy).toEqual({ nameBudgetBytes: 12, overpayment: 'match_and_owe' });
     expect(settings.ingest.fees).toEqual({ kind: 'flat', feeKrw: 0 });
   });
@@ -163,5 +164,18 @@ describe('parseSettings', () => {
     });
     expect(settings.remit.format.name).toBe('firm-banking');
     expect(settings.remit.maintenance).toEqual({ startMinuteKst: 23 * 60 + 50, endMinuteKst: 10 });
+  });
+
+  it('reads the ingest lookback, and refuses one shorter than two windows', () => {
+    const base = { REMIT_INSTITUTION_CODE: 'T991234560', REMIT_ACCOUNTS: 'acct-main' };
+    expect(parseSettings({ ...base, REMIT_INGEST_MAX_LOOKBACK_MS: '86400000' }).ingest.maxLookbackMs).toBe(
+      86_400_000,
+    );
+    expect(() => parseSettings({ ...base, REMIT_INGEST_MAX_LOOKBACK_MS: '60000' })).toThrow(
+      /REMIT_INGEST_MAX_LOOKBACK_MS is invalid/,
+    );
+    expect(() =>
+      parseSettings({ ...base, REMIT_INGEST_WINDOW_MS: '86400000', REMIT_INGEST_MAX_LOOKBACK_MS: '3600000' }),
+    ).toThrow(/REMIT_INGEST_MAX_LOOKBACK_MS is less than twice REMIT_INGEST_WINDOW_MS/);
   });
 });

@@ -20,6 +20,7 @@ export const TOKENS = {
   DepositSource: Symbol('DepositSource'),
   OrderMatcher: Symbol('OrderMatcher'),
   IdempotencyStore: Symbol('IdempotencyStore'),
+  IngestCheckpointStore: Symbol('IngestCheckpointStore'),
   SequenceGenerator: Symbol('SequenceGenerator'),
   TransferGateway: Symbol('TransferGateway'),
   RemittanceQueue: Symbol('RemittanceQueue'),

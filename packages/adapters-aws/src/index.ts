@@ -11,13 +11,19 @@ export {
   MAX_LIST_OPEN_LIMIT,
 } from './dynamodb/idempotency-store.js';
 export {
+  DynamoDbIngestCheckpointStore,
+  type DynamoDbIngestCheckpointStoreOptions,
+} from './dynamodb/ingest-checkpoint-store.js';
+export {
   DynamoDbOrderMatcher,
   type DynamoDbOrderMatcherOptions,
   MAX_PENDING_CANDIDATES,
 } from './dynamodb/order-matcher.js';
 export {
+  DEFAULT_SEQUENCE_BLOCK_SIZE,
   DynamoDbSequenceGenerator,
   type DynamoDbSequenceGeneratorOptions,
+  MAX_SEQUENCE_BLOCK_SIZE,
 } from './dynamodb/sequence-generator.js';
 export { HttpDepositSource, type HttpDepositSourceOptions } from './http/deposit-source.js';
 export type { AccessTokenProvider, ProviderHttpOptions } from './http/provider-client.js';

@@ -101,6 +101,7 @@ describe('MemoryIdempotencyStore', () => {
       leaseMs: 1_000,
       bankTranId: contractBankTranId(seq),
       businessDate: date,
+      reserveBankTranId: true,
     });
 
   it('frees a reservation once its record is past retention', async () => {
@@ -150,6 +151,7 @@ describe('MemoryIdempotencyStore', () => {
         now: c.now(),
         status: 'sending',
         bankTranId: contractBankTranId(2),
+        reserveBankTranId: true,
       }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(store.listOpen({ updatedBefore: c.now(), limit: 0 })).rejects.toMatchObject({
@@ -190,6 +192,7 @@ describe('MemoryIdempotencyStore', () => {
         leaseMs: 1,
         bankTranId: contractBankTranId(i),
         businessDate: date,
+        reserveBankTranId: false,
       });
     }
     const page = await store.listOpen({ updatedBefore: c.now() + 1, limit: 50 });

@@ -1,6 +1,7 @@
 import {
   describeDepositSourceContract,
   describeIdempotencyStoreContract,
+  describeIngestCheckpointStoreContract,
   describeOrderMatcherContract,
   describeRemittanceEventsContract,
   describeRemittanceQueueContract,
@@ -10,6 +11,7 @@ import {
 import { SimulatedClock } from './clock.js';
 import { MemoryDepositSource } from './deposit-source.js';
 import { MemoryIdempotencyStore } from './idempotency-store.js';
+import { MemoryIngestCheckpointStore } from './ingest-checkpoint-store.js';
 import { MemoryOrderMatcher } from './order-matcher.js';
 import { MemoryRemittanceEvents } from './remittance-events.js';
 import { MemoryRemittanceQueue } from './remittance-queue.js';
@@ -22,6 +24,11 @@ describeIdempotencyStoreContract({
     const clock = new SimulatedClock();
     return { store: new MemoryIdempotencyStore({ clock }), clock };
   },
+});
+
+describeIngestCheckpointStoreContract({
+  name: 'MemoryIngestCheckpointStore',
+  create: async () => ({ store: new MemoryIngestCheckpointStore() }),
 });
 
 describeOrderMatcherContract({

@@ -56,7 +56,9 @@ interface Stored {
 /**
  * The idempotency store in memory: leases, fencing tokens, payload hashes, TTL (read as absent
  * once expired, by the clock), and (businessDate, bankTranId) reservations made in the same
- * atomic step as the claim or checkpoint that writes the id.
+ * atomic step as the claim or checkpoint that writes the id when it asks for one
+ * (`reserveBankTranId`). Every record is also indexed by (businessDate, bankTranId), reserved or
+ * not, as DynamoDB's `by-tran-key` index, so `markReversed` finds it either way.
  *
  *   claim ──► acquired (fence 1, lease now+leaseMs, id reserved)
  *   claim while lease live ──► busy
@@ -75,6 +77,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #records = new Map<RemittanceId, Stored>();
   /** `${businessDate}#${bankTranId}` -> owner. A reservation lives as long as its owner's record. */
   readonly #reservations = new Map<string, RemittanceId>();
+  /**
+   * `${businessDate}#${bankTranId}` -> every record that has carried it (the `by-tran-key` index).
+   * More than one only if a generator broke its `unique` promise; `markReversed` checks each.
+   */
+  readonly #byTranKey = new Map<string, Set<RemittanceId>>();
   readonly #writes: StoreWrite[] = [];
 
   constructor(options: MemoryIdempotencyStoreOptions) {
@@ -86,7 +93,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return this.faults.run('claim', () => {
       const existing = this.#live(input.remittanceId);
       if (existing === undefined) {
-        if (this.#reservedByOther(input.businessDate, input.bankTranId, input.remittanceId)) {
+        if (
+          input.reserveBankTranId &&
+          this.#reservedByOther(input.businessDate, input.bankTranId, input.remittanceId)
+        ) {
           return { kind: 'tran_id_taken' };
         }
         const record: RemittanceRecord = {
@@ -103,7 +113,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
           createdAt: input.now,
           updatedAt: input.now,
         };
-        this.#reserve(input.businessDate, input.bankTranId, input.remittanceId);
+        if (input.reserveBankTranId) this.#reserve(input.businessDate, input.bankTranId, input.remittanceId);
+        this.#index(input.businessDate, input.bankTranId, input.remittanceId);
         this.#write('claim', { record });
         return { kind: 'acquired', record };
       }
@@ -132,10 +143,13 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
         throw invalidInput('checkpoint: bankTranId and businessDate go together');
       }
       if (input.bankTranId !== undefined && input.businessDate !== undefined) {
-        if (this.#reservedByOther(input.businessDate, input.bankTranId, input.remittanceId)) {
-          return { kind: 'tran_id_taken' };
+        if (input.reserveBankTranId) {
+          if (this.#reservedByOther(input.businessDate, input.bankTranId, input.remittanceId)) {
+            return { kind: 'tran_id_taken' };
+          }
+          this.#reserve(input.businessDate, input.bankTranId, input.remittanceId);
         }
-        this.#reserve(input.businessDate, input.bankTranId, input.remittanceId);
+        this.#index(input.businessDate, input.bankTranId, input.remittanceId);
       }
       const leaseUntil =
         input.releaseLease === true
@@ -212,28 +226,37 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   markReversed(input: MarkReversedInput): Promise<MarkReversedResult> {
     return this.faults.run('markReversed', () => {
-      const owner = this.#reservations.get(reservationKey(input.businessDate, input.bankTranId));
-      const stored = owner === undefined ? undefined : this.#live(owner);
-      const record = stored?.record;
-      if (
-        stored === undefined ||
-        record === undefined ||
-        record.bankTranId !== input.bankTranId ||
-        record.businessDate !== input.businessDate
-      ) {
-        return { kind: 'not_found' };
+      // The reservation's owner first, then the index: the candidates DynamoDB's adapter tries.
+      const key = reservationKey(input.businessDate, input.bankTranId);
+      const owner = this.#reservations.get(key);
+      const candidates = new Set([
+        ...(owner === undefined ? [] : [owner]),
+        ...(this.#byTranKey.get(key) ?? []),
+      ]);
+      for (const id of candidates) {
+        const stored = this.#live(id);
+        const record = stored?.record;
+        if (
+          stored === undefined ||
+          record === undefined ||
+          record.bankTranId !== input.bankTranId ||
+          record.businessDate !== input.businessDate
+        ) {
+          continue;
+        }
+        if (record.status === RemittanceStatus.Reversed) return { kind: 'already_reversed', record };
+        if (record.status !== RemittanceStatus.Succeeded) continue;
+        const next: RemittanceRecord = {
+          ...record,
+          status: RemittanceStatus.Reversed,
+          reason: input.reason,
+          updatedAt: input.now,
+        };
+        stored.record = next;
+        this.#write('markReversed', stored);
+        return { kind: 'reversed', record: next };
       }
-      if (record.status === RemittanceStatus.Reversed) return { kind: 'already_reversed', record };
-      if (record.status !== RemittanceStatus.Succeeded) return { kind: 'not_found' };
-      const next: RemittanceRecord = {
-        ...record,
-        status: RemittanceStatus.Reversed,
-        reason: input.reason,
-        updatedAt: input.now,
-      };
-      stored.record = next;
-      this.#write('markReversed', stored);
-      return { kind: 'reversed', record: next };
+      return { kind: 'not_found' };
     });
   }
 
@@ -320,6 +343,13 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   #reserve(date: BusinessDate, bankTranId: BankTranId, owner: RemittanceId): void {
     this.#reservations.set(reservationKey(date, bankTranId), owner);
+  }
+
+  #index(date: BusinessDate, bankTranId: BankTranId, id: RemittanceId): void {
+    const key = reservationKey(date, bankTranId);
+    const ids = this.#byTranKey.get(key);
+    if (ids === undefined) this.#byTranKey.set(key, new Set([id]));
+    else ids.add(id);
   }
 
   #write(op: IdempotencyStoreOp, stored: Stored): void {

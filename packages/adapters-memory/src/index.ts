@@ -11,6 +11,7 @@ export {
   type MemoryIdempotencyStoreOptions,
   type StoreWrite,
 } from './idempotency-store.js';
+export { MemoryIngestCheckpointStore } from './ingest-checkpoint-store.js';
 export { MemoryOrderMatcher, type OrderMatcherOp } from './order-matcher.js';
 export { SeededRandom } from './random.js';
 export { MemoryRemittanceEvents } from './remittance-events.js';

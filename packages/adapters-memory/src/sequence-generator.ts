@@ -5,6 +5,7 @@ import {
   type NextSequenceResult,
   RemitError,
   type SequenceGenerator,
+  SequenceGuarantee,
 } from '@remit/core';
 import { Faults } from './faults.js';
 
@@ -20,7 +21,7 @@ export interface MemorySequenceGeneratorOptions {
 
 /**
  * Per (institution, business date) counters. `regress`/`failover` re-issue numbers already handed
- * out, which the idempotency store's reservations must catch.
+ * out, which the idempotency store's reservations must catch: hence `may_repeat`.
  *
  *   next: 1 2 3 4 5 │ failover() │ next: 3 4 5 6 …   (3, 4, 5 handed out twice)
  *
@@ -33,6 +34,8 @@ export interface MemorySequenceGeneratorOptions {
  */
 export class MemorySequenceGenerator implements SequenceGenerator {
   readonly faults = new Faults<'next'>();
+  /** It can regress (`regress`, `failover`), like Redis: callers reserve what it hands out. */
+  readonly guarantee = SequenceGuarantee.MayRepeat;
   readonly maxSequence: number;
   readonly #failoverLoss: number;
   readonly #counters = new Map<string, number>();

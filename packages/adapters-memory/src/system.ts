@@ -19,6 +19,7 @@ import {
 import { DEFAULT_SIMULATED_START_MS, SimulatedClock } from './clock.js';
 import { MemoryDepositSource } from './deposit-source.js';
 import { MemoryIdempotencyStore } from './idempotency-store.js';
+import { MemoryIngestCheckpointStore } from './ingest-checkpoint-store.js';
 import { MemoryOrderMatcher } from './order-matcher.js';
 import { MemoryRemittanceEvents } from './remittance-events.js';
 import { MemoryRemittanceQueue, type MemoryRemittanceQueueOptions } from './remittance-queue.js';
@@ -64,6 +65,7 @@ export interface MemorySystem {
   readonly queue: MemoryRemittanceQueue;
   readonly events: MemoryRemittanceEvents;
   readonly source: MemoryDepositSource;
+  readonly checkpoints: MemoryIngestCheckpointStore;
   readonly orderDeps: OrderDeps;
   readonly ingestDeps: IngestDeps;
   readonly remitDeps: RemitDeps;
@@ -96,9 +98,12 @@ export function createMemorySystem(options: MemorySystemOptions = {}): MemorySys
   const queue = new MemoryRemittanceQueue({ clock, ...options.queue });
   const events = new MemoryRemittanceEvents();
   const source = new MemoryDepositSource({ pageSize: options.depositPageSize ?? 50 });
+  const checkpoints = new MemoryIngestCheckpointStore();
   const ingestConfig: IngestConfig = {
     accounts: options.accounts ?? [],
     windowMs: 15 * 60_000,
+    // A run after a 3-day outage still reads everything; anything older goes to a person.
+    maxLookbackMs: 3 * 24 * 60 * 60_000,
     policy,
     fees: { kind: 'flat', feeKrw: parseKrw(300) },
     maxPagesPerAccount: 20,
@@ -115,8 +120,9 @@ export function createMemorySystem(options: MemorySystemOptions = {}): MemorySys
     queue,
     events,
     source,
+    checkpoints,
     orderDeps: { matcher, clock, policy },
-    ingestDeps: { source, matcher, queue, events, store, clock, config: ingestConfig },
+    ingestDeps: { source, matcher, queue, events, store, checkpoints, clock, config: ingestConfig },
     remitDeps,
     reconcileDeps: remitDeps,
   };

@@ -521,7 +521,16 @@ export class RemittanceService extends Construct {
     );
 
     // --- Least privilege ----------------------------------------------------------------------
+    // Orders, matches and the per-account ingest checkpoints (`ingest#<account>` items).
     grantTable(this.ingestFunction, this.ordersTable, ordersTable);
+    // A deposit cancellation tombstones its payout (`store.cancel`: one conditional Put that returns
+    // the old item on failure). Items only: no index, no update or delete of a payout record.
+    this.ingestFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [this.idempotencyTable.tableArn],
+      }),
+    );
     this.queue.grantSendMessages(this.ingestFunction);
     this.eventsQueue.grantSendMessages(this.ingestFunction);
     // The deposit listing is a provider API call as well.
@@ -534,6 +543,10 @@ export class RemittanceService extends Construct {
     this.cacheAuthSecret.grantRead(this.remitFunction);
 
     grantTable(this.reconcileFunction, this.idempotencyTable, idempotencyTable);
+    // A resend after a definite "not found" on a new business date draws a new bank id: the same
+    // sequence source as remit (Redis with its auth token, or the DynamoDB counter).
+    grantTable(this.reconcileFunction, this.sequencesTable, sequencesTable);
+    this.cacheAuthSecret.grantRead(this.reconcileFunction);
     this.eventsQueue.grantSendMessages(this.reconcileFunction);
     this.providerSecret.grantRead(this.reconcileFunction);
 
@@ -699,7 +712,8 @@ function tableFromSchema(scope: Construct, id: string, schema: TableSchema): dyn
       indexName: index.indexName,
       partitionKey: attribute(index.partitionKey),
       ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
-      projectionType: dynamodb.ProjectionType.ALL,
+      projectionType:
+        index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
     });
   }
   return table;

@@ -131,7 +131,7 @@ describe('tables, from the adapters schema', () => {
       schema.globalSecondaryIndexes.map((i) => ({
         IndexName: i.indexName,
         KeySchema: key(i.partitionKey, i.sortKey),
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: i.projection ?? 'ALL' },
       })),
     );
   });
@@ -313,10 +313,18 @@ describe('least privilege', () => {
     );
   });
 
-  test('ingest: orders table (+ index), sends payouts and events; no idempotency or sequences', () => {
+  test('ingest: orders table (+ index, checkpoints), tombstones payouts, sends payouts and events; no sequences', () => {
     expect(actionsOn(ids.ingest, arn(ids.orders))).toContain('dynamodb:Query');
+    // The ingest checkpoint: a strongly consistent Get and a conditional Update of `ingest#<account>`.
+    expect(actionsOn(ids.ingest, arn(ids.orders))).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+    );
     expect(actionsOn(ids.ingest, indexArn(ids.orders, 'pending-by-name'))).toContain('dynamodb:Query');
-    expect(actionsOn(ids.ingest, arn(ids.idempotency))).toEqual([]);
+    // A deposit cancellation writes a tombstone (`store.cancel`): item read/write, nothing more.
+    expect(actionsOn(ids.ingest, arn(ids.idempotency))).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    for (const index of idempotencyTable.globalSecondaryIndexes) {
+      expect(actionsOn(ids.ingest, indexArn(ids.idempotency, index.indexName))).toEqual([]);
+    }
     expect(actionsOn(ids.ingest, arn(ids.sequences))).toEqual([]);
     expect(actionsOn(ids.ingest, arn(ids.queue))).toContain('sqs:SendMessage');
     expect(actionsOn(ids.ingest, arn(ids.queue))).not.toContain('sqs:ReceiveMessage');
@@ -324,10 +332,14 @@ describe('least privilege', () => {
     expect(actionsOn(ids.ingest, { Ref: idOf(service.cacheAuthSecret) })).toEqual([]);
   });
 
-  test('reconcile: idempotency table (+ index), sends events, reads the provider secret; nothing else', () => {
+  test('reconcile: idempotency (+ index) and sequences tables, sends events, reads both secrets; no orders or queue', () => {
     expect(actionsOn(ids.reconcile, arn(ids.idempotency))).toContain('dynamodb:UpdateItem');
     expect(actionsOn(ids.reconcile, indexArn(ids.idempotency, 'open-by-status'))).toContain('dynamodb:Query');
-    expect(actionsOn(ids.reconcile, arn(ids.sequences))).toEqual([]);
+    // A resend on a new business date draws a new bank id: the DynamoDB counter, or Redis with its token.
+    expect(actionsOn(ids.reconcile, arn(ids.sequences))).toContain('dynamodb:UpdateItem');
+    expect(actionsOn(ids.reconcile, { Ref: idOf(service.cacheAuthSecret) })).toContain(
+      'secretsmanager:GetSecretValue',
+    );
     expect(actionsOn(ids.reconcile, arn(ids.orders))).toEqual([]);
     expect(actionsOn(ids.reconcile, arn(ids.queue))).toEqual([]);
     expect(actionsOn(ids.reconcile, arn(ids.events))).toContain('sqs:SendMessage');

@@ -6,6 +6,7 @@
 import {
   MemoryDepositSource,
   MemoryIdempotencyStore,
+  MemoryIngestCheckpointStore,
   MemoryOrderMatcher,
   MemoryRemittanceEvents,
   MemoryRemittanceQueue,
@@ -33,6 +34,7 @@ export interface MemoryPorts extends Ports {
   readonly source: MemoryDepositSource;
   readonly matcher: MemoryOrderMatcher;
   readonly store: MemoryIdempotencyStore;
+  readonly checkpoints: MemoryIngestCheckpointStore;
   readonly sequence: MemorySequenceGenerator;
   readonly gateway: MemoryTransferGateway;
   readonly queue: MemoryRemittanceQueue;
@@ -66,6 +68,7 @@ export function memoryPorts(options: MemoryPortsOptions = {}): MemoryPorts {
     ),
     matcher: new MemoryOrderMatcher(),
     store: new MemoryIdempotencyStore({ clock }),
+    checkpoints: new MemoryIngestCheckpointStore(),
     sequence: new MemorySequenceGenerator(),
     gateway: new MemoryTransferGateway({ clock, ...options.gateway }),
     queue,

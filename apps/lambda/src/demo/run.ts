@@ -72,7 +72,7 @@ export interface RunResult {
   readonly problems: readonly string[];
 }
 
-export type IngestTotals = Omit<IngestReport, 'truncatedAccounts'>;
+export type IngestTotals = Omit<IngestReport, 'truncatedAccounts' | 'gapAccounts'>;
 
 const ZERO_INGEST: IngestTotals = {
   read: 0,

@@ -1,7 +1,7 @@
 /**
- * The scheduled ingest (every 5 minutes): read the deposits of every configured account over an
- * overlapping window, match them, enqueue the payouts. A failed run throws (Lambda retries the
- * async invocation); the next run's overlapping window repairs whatever it left half done.
+ * The scheduled ingest (every 5 minutes): read the deposits of every configured account since its
+ * checkpoint (with an overlap), match them, enqueue the payouts. A failed run throws; the
+ * checkpoint stays, so the next run reads everything this one did not finish.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { IngestReport } from '@remit/core';
@@ -32,11 +32,20 @@ export class IngestHandler {
         report.ambiguous + report.unmatched + report.underpaid + report.orphan + report.cancellationsTooLate,
       );
       counts.add(MetricName.PayoutsEnqueued, report.enqueued);
+      counts.add(MetricName.ManualReview, report.gapAccounts.length);
       this.logger.info('ingest done', { scheduledAt: schedule?.time, report: { ...report } });
       if (report.truncatedAccounts.length > 0) {
         this.logger.warn('page bound reached; the next run continues', {
           accounts: [...report.truncatedAccounts],
         });
+      }
+      if (report.gapAccounts.length > 0) {
+        this.logger.warn(
+          'ingest gap: rows older than the lookback were not read; a manual_review names them',
+          {
+            accounts: [...report.gapAccounts],
+          },
+        );
       }
       return report;
     } catch (err) {

@@ -28,7 +28,7 @@ import {
 } from '@remit/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { inject, injectable } from 'tsyringe';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Counts, MetricName, type MetricsSink } from '../observability/telemetry.js';
 import { type MessageVisibility, type RemitUseCase, TOKENS } from '../tokens.js';
 import { processFifoBatch } from './fifo-batch.js';
@@ -43,16 +43,16 @@ const sqsEventSchema = z.object({
   Records: z
     .array(
       z.looseObject({
-        messageId: z.string().min(1),
+        messageId: z.string().check(z.minLength(1)),
         receiptHandle: z.string(),
         body: z.string(),
         attributes: z.looseObject({
-          ApproximateReceiveCount: z.string().optional(),
-          MessageGroupId: z.string().optional(),
+          ApproximateReceiveCount: z.optional(z.string()),
+          MessageGroupId: z.optional(z.string()),
         }),
       }),
     )
-    .max(10_000),
+    .check(z.maxLength(10_000)),
 });
 
 /** A record that must come back later; carries the backoff for the visibility timeout. */

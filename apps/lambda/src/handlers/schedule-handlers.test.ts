@@ -54,6 +54,19 @@ describe('ingest handler', () => {
     expect(report).toMatchObject({ read: 1, matched: 1, enqueued: 1 });
     expect(ports.queue.depth().visible).toBe(1);
     expect(metrics.totals()).toMatchObject({ DepositsRead: 1, DepositsMatched: 1, PayoutsEnqueued: 1 });
+    // The composition hands ingest the checkpoint store: the account is read up to this run's start.
+    expect(await ports.checkpoints.get({ accountId: accountId! })).toEqual({ readUpToMs: ports.clock.now() });
+  });
+
+  it('a checkpoint older than the lookback: a manual review case and a warning, then the account moves on', async () => {
+    const { ports, metrics, container } = app();
+    const [accountId] = settings.ingest.accounts;
+    ports.checkpoints.set(accountId!, ports.clock.now() - settings.ingest.maxLookbackMs - 60 * 60_000);
+    const report = await container.resolve(IngestHandler).handle(schedule);
+    expect(report.gapAccounts).toEqual([accountId]);
+    expect(ports.events.ofType('manual_review').map((e) => e.reason)).toEqual(['ingest_gap']);
+    expect(metrics.totals()).toMatchObject({ ManualReview: 1 });
+    expect(await ports.checkpoints.get({ accountId: accountId! })).toEqual({ readUpToMs: ports.clock.now() });
   });
 
   it('accepts a manual invocation with an empty event and refuses a non-object', async () => {

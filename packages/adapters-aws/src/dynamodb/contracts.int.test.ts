@@ -10,7 +10,7 @@ import { ManualClock } from '../test-support/clock.js';
 import { dynamoFixture } from '../test-support/env.js';
 import { DynamoDbIdempotencyStore } from './idempotency-store.js';
 import { DynamoDbOrderMatcher } from './order-matcher.js';
-import { DynamoDbSequenceGenerator } from './sequence-generator.js';
+import { DEFAULT_SEQUENCE_BLOCK_SIZE, DynamoDbSequenceGenerator } from './sequence-generator.js';
 
 /** 2026-11-28 10:00 KST, as the memory suites start. */
 const START = Date.UTC(2026, 10, 28, 1, 0);
@@ -38,10 +38,17 @@ describeOrderMatcherContract({
   create: async () => ({ matcher: new DynamoDbOrderMatcher({ client: fx.doc, tableName: ordersTableName }) }),
 });
 
-describeSequenceGeneratorContract({
-  name: 'DynamoDbSequenceGenerator (DynamoDB Local)',
-  create: async ({ maxSequence }) => {
-    const tableName = await fx.table(sequencesTable, 'seq-contract');
-    return { generator: new DynamoDbSequenceGenerator({ client: fx.doc, tableName, maxSequence }) };
-  },
-});
+// Two instances over one table stand for two processes (Lambda environments) sharing the counter.
+for (const blockSize of [DEFAULT_SEQUENCE_BLOCK_SIZE, 7, 1]) {
+  describeSequenceGeneratorContract({
+    name: `DynamoDbSequenceGenerator, blocks of ${blockSize} (DynamoDB Local)`,
+    create: async ({ maxSequence }) => {
+      const tableName = await fx.table(sequencesTable, 'seq-contract');
+      const options = { client: fx.doc, tableName, maxSequence, blockSize };
+      return {
+        generator: new DynamoDbSequenceGenerator(options),
+        peer: new DynamoDbSequenceGenerator(options),
+      };
+    },
+  });
+}

@@ -8,7 +8,7 @@ import type { TableSchema } from '../schema.js';
 import { toRemitError } from './document-client.js';
 
 /**
- * Creates a table from one of `schema.ts`'s definitions (on demand, GSIs projecting ALL, TTL on)
+ * Creates a table from one of `schema.ts`'s definitions (on demand, GSIs as declared, TTL on)
  * and waits until it is active. For tests, the local demo and scripts; deployments create tables
  * with infra-cdk from the same constants.
  *
@@ -50,7 +50,7 @@ export async function createTableFromSchema(
               GlobalSecondaryIndexes: schema.globalSecondaryIndexes.map((i) => ({
                 IndexName: i.indexName,
                 KeySchema: keySchema(i.partitionKey, i.sortKey),
-                Projection: { ProjectionType: 'ALL' as const },
+                Projection: { ProjectionType: i.projection ?? 'ALL' },
               })),
             }),
       }),

@@ -1,54 +1,79 @@
-// `pnpm bench idempotent`: claim + complete (with the write-ahead bank id and its reservation)
-// vs Powertools idempotency (DynamoDB persistence layer: in-progress put, completed update), on
-// DynamoDB Local. Both are two round trips per payout.
+// `pnpm bench idempotent`: one payout's durable writes in remit vs Powertools idempotency
+// (DynamoDB persistence layer: in-progress put, completed update), on DynamoDB Local.
 //
-// Target (>= 1.0x Powertools' calls/s) on the suite with ONE payout in flight: that is how the
-// FIFO worker runs (a batch's records in order, one at a time). The 16-in-flight suite is
-// reported without a target: DynamoDB Local runs TransactWriteItems one at a time (a global
-// lock; DynamoDB itself does not), so under concurrency it measures the emulator, not the code.
+// Headline (target >= 1.0x Powertools' calls/s): draw the bank id from the DynamoDB block counter
+// (`unique`, a write per 64 draws), claim = ONE conditional PutItem carrying the write-ahead id,
+// fence, lease and payload hash, then complete = one conditional UpdateItem. That is
+// Powertools' own two writes, while doing the write-ahead (docs/decisions/0004, 0005).
+//
+// Reported without a target: the Redis sequence (`may_repeat`), whose claim must also reserve the
+// id: a TransactWriteItems of two puts. On DynamoDB Local a two-item transaction costs about two
+// writes and transactions run one at a time (a global lock; DynamoDB itself does not), so under
+// concurrency it measures the emulator. "Powertools + a reservation put" is Powertools doing
+// that same job (3 writes), for comparison.
+//
+// Target on ONE payout in flight (how the FIFO worker runs: a batch's records in order, one at a
+// time), in both case orders (on a shared machine the later case tends to lose); 16 in flight is
+// reported too.
 
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { businessDateOf, openBankingFormat, payloadHashOf, type RemittanceMessage } from '@remit/core';
-import type { BenchSuite } from '@remit/core/testing';
 import {
+  businessDateOf,
+  openBankingFormat,
+  payloadHashOf,
+  type RemittanceMessage,
+  type SequenceGenerator,
+} from '@remit/core';
+import type { BenchSuite } from '@remit/core/testing';
+import type { Redis } from 'ioredis';
+import {
+  createRedisClient,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
   type LocalServers,
   startLocalServers,
   uniqueName,
 } from '../local-servers/index.js';
-import { idempotencyTable } from '../schema.js';
+import { RedisSequenceGenerator, sequenceRedisOptions } from '../redis/sequence-generator.js';
+import { idempotencyTable, sequencesTable } from '../schema.js';
 import { INSTITUTION, message } from '../test-support/fixtures.js';
 import { createTableFromSchema } from './create-table.js';
 import { DynamoDbIdempotencyStore } from './idempotency-store.js';
+import { DynamoDbSequenceGenerator } from './sequence-generator.js';
 
 const RETAIN_MS = 86_400_000;
 
 interface State {
-  servers: LocalServers<{ sqs: false; redis: false }>;
+  servers: LocalServers<{ sqs: false }>;
   raw: DynamoDBClient;
+  redis: Redis;
   store: DynamoDbIdempotencyStore;
+  blocks: SequenceGenerator;
+  redisSequence: SequenceGenerator;
   powertools: (m: RemittanceMessage) => Promise<unknown>;
-  /** Powertools doing the same job: the bank id reserved by a conditional put inside the function. */
+  /** Powertools doing the Redis variant's job: the bank id reserved by a conditional put inside. */
   powertoolsWriteAhead: (m: RemittanceMessage) => Promise<unknown>;
   next: () => number;
 }
 
-async function payout(s: State, transfer: () => Promise<unknown>): Promise<void> {
-  const n = s.next();
-  const m = message(`bench-${n}`);
+/** What `remit` does around the transfer call: draw, claim (write-ahead), complete. */
+async function payout(s: State, sequence: SequenceGenerator): Promise<void> {
+  const m = message(`bench-${s.next()}`);
   const now = Date.now();
+  const businessDate = businessDateOf(now);
+  const { value } = await sequence.next({ institution: INSTITUTION, businessDate });
   const c = await s.store.claim({
     remittanceId: m.remittanceId,
     payloadHash: payloadHashOf(m),
     payload: m,
     now,
     leaseMs: 30_000,
-    bankTranId: openBankingFormat.format({ institution: INSTITUTION, sequence: n }),
-    businessDate: businessDateOf(now),
+    bankTranId: openBankingFormat.format({ institution: INSTITUTION, sequence: value }),
+    businessDate,
+    reserveBankTranId: sequence.guarantee !== 'unique',
   });
   if (c.kind !== 'acquired') throw new Error(`claim: ${c.kind}`);
   await transfer();
@@ -62,21 +87,24 @@ async function payout(s: State, transfer: () => Promise<unknown>): Promise<void>
   if (done.kind !== 'ok') throw new Error(`complete: ${done.kind}`);
 }
 
-const noTransfer = async () => ({ kind: 'succeeded' as const });
+const transfer = async () => ({ kind: 'succeeded' as const });
 
 function suite(inFlight: number, target: boolean): BenchSuite<State> {
+  const times = (fn: () => Promise<unknown>) => Promise.all(Array.from({ length: inFlight }, fn));
   return {
     name: `idempotent payout: claim+complete vs Powertools (DynamoDB Local, ${inFlight} in flight)`,
     timeMs: 3_000,
     async setup() {
-      const servers = await startLocalServers({ sqs: false, redis: false });
+      const servers = await startLocalServers({ sqs: false });
       const raw = new DynamoDBClient({
         endpoint: servers.dynamodb.endpoint,
         region: LOCAL_REGION,
         credentials: LOCAL_CREDENTIALS,
       });
       const tableName = uniqueName('bench-idem');
+      const sequencesName = uniqueName('bench-seq');
       await createTableFromSchema(raw, idempotencyTable, tableName);
+      await createTableFromSchema(raw, sequencesTable, sequencesName);
       const ptTable = uniqueName('bench-powertools');
       await createTableFromSchema(
         raw,
@@ -92,7 +120,7 @@ function suite(inFlight: number, target: boolean): BenchSuite<State> {
       // As in a Lambda: the context registered (else Powertools warns on every call).
       const config = new IdempotencyConfig({});
       config.registerLambdaContext({ getRemainingTimeInMillis: () => 60_000 } as never);
-      const powertools = makeIdempotent(async (_m: RemittanceMessage) => noTransfer(), {
+      const powertools = makeIdempotent(async (_m: RemittanceMessage) => transfer(), {
         persistenceStore,
         config,
       });
@@ -110,29 +138,41 @@ function suite(inFlight: number, target: boolean): BenchSuite<State> {
       const powertoolsWriteAhead = makeIdempotent(
         async (m: RemittanceMessage) => {
           await reserve(m);
-          return noTransfer();
+          return transfer();
         },
         { persistenceStore, config },
       );
+      const doc = DynamoDBDocumentClient.from(raw);
+      const maxSequence = openBankingFormat.maxSequence;
+      const redis = createRedisClient(servers.redis, sequenceRedisOptions());
       let n = 0;
       const state: State = {
-        powertoolsWriteAhead,
         servers,
         raw,
-        store: new DynamoDbIdempotencyStore({ client: DynamoDBDocumentClient.from(raw), tableName }),
+        redis,
+        store: new DynamoDbIdempotencyStore({ client: doc, tableName }),
+        blocks: new DynamoDbSequenceGenerator({ client: doc, tableName: sequencesName, maxSequence }),
+        redisSequence: new RedisSequenceGenerator({
+          redis,
+          maxSequence,
+          keyPrefix: `${uniqueName('bench-idem')}:`,
+        }),
         powertools,
+        powertoolsWriteAhead,
         next: () => (n += 1),
       };
       // Warm every path (and DynamoDB Local's JIT) before any case is timed.
       for (let i = 0; i < 100; i += 1) {
         await state.powertools(message(`warm-pt-${state.next()}`));
         await state.powertoolsWriteAhead(message(`warm-pw-${state.next()}`));
-        await payout(state, noTransfer);
+        await payout(state, state.blocks);
+        await payout(state, state.redisSequence);
       }
       return state;
     },
     async teardown(s) {
       s.raw.destroy();
+      await s.redis.quit();
       await s.servers.stop();
     },
     cases: [
@@ -140,22 +180,23 @@ function suite(inFlight: number, target: boolean): BenchSuite<State> {
         name: 'Powertools makeIdempotent (DynamoDB)',
         baseline: true,
         opsPerCall: inFlight,
-        fn: (s) =>
-          Promise.all(Array.from({ length: inFlight }, () => s.powertools(message(`pt-${s.next()}`)))),
+        fn: (s) => times(() => s.powertools(message(`pt-${s.next()}`))),
       },
       {
-        name: 'Powertools + a reservation put inside (same job, 3 writes)',
+        name: 'remit: DynamoDB block sequence, claim (1 put) + complete',
         opsPerCall: inFlight,
-        fn: (s) =>
-          Promise.all(
-            Array.from({ length: inFlight }, () => s.powertoolsWriteAhead(message(`pw-${s.next()}`))),
-          ),
-      },
-      {
-        name: 'DynamoDbIdempotencyStore claim+complete (write-ahead + reservation)',
-        opsPerCall: inFlight,
-        fn: (s) => Promise.all(Array.from({ length: inFlight }, () => payout(s, noTransfer))),
+        fn: (s) => times(() => payout(s, s.blocks)),
         ...(target ? { target: { maxRatio: 1.0 } } : {}),
+      },
+      {
+        name: 'remit: Redis sequence, claim + reservation (transaction) + complete',
+        opsPerCall: inFlight,
+        fn: (s) => times(() => payout(s, s.redisSequence)),
+      },
+      {
+        name: 'Powertools + a reservation put inside (3 writes)',
+        opsPerCall: inFlight,
+        fn: (s) => times(() => s.powertoolsWriteAhead(message(`pw-${s.next()}`))),
       },
     ],
   };

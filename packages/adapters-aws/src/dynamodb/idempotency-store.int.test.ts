@@ -1,4 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type BusinessDate,
   isRemitError,
@@ -85,6 +86,7 @@ describe('DynamoDbIdempotencyStore (targeted)', () => {
       fence: 1,
       now: T0 + 6_000,
       status: 'unknown',
+      reserveBankTranId: false,
     });
     expect(cp).toEqual({ kind: 'fenced' });
   });
@@ -111,6 +113,7 @@ describe('DynamoDbIdempotencyStore (targeted)', () => {
         status: 'sending',
         bankTranId: tid,
         businessDate: DATE,
+        reserveBankTranId: true,
       }),
     ).toEqual({ kind: 'tran_id_taken' });
     const fresh = openBankingFormat.format({ institution: INSTITUTION, sequence: next() });
@@ -122,6 +125,7 @@ describe('DynamoDbIdempotencyStore (targeted)', () => {
       bankTranId: fresh,
       businessDate: DATE,
       addAttempt: true,
+      reserveBankTranId: true,
     });
     expect(ok.kind).toBe('ok');
     if (ok.kind === 'ok') {
@@ -134,8 +138,15 @@ describe('DynamoDbIdempotencyStore (targeted)', () => {
       now: T0 + 3,
       status: 'unknown',
       reason: 'timeout',
+      reserveBankTranId: false,
     });
-    const u2 = await store.checkpoint({ remittanceId: id, fence: 1, now: T0 + 4, status: 'unknown' });
+    const u2 = await store.checkpoint({
+      remittanceId: id,
+      fence: 1,
+      now: T0 + 4,
+      status: 'unknown',
+      reserveBankTranId: false,
+    });
     if (u.kind !== 'ok' || u2.kind !== 'ok') throw new Error('checkpoint');
     expect(u2.record.unknownSince).toBe(T0 + 3);
   });
@@ -225,6 +236,97 @@ describe('DynamoDbIdempotencyStore (targeted)', () => {
     );
     expect(results.filter((r) => r.kind === 'acquired')).toHaveLength(1);
     expect(results.filter((r) => r.kind === 'busy')).toHaveLength(15);
+  });
+
+  it('without a reservation, a claim is one PutItem and a duplicate delivery one more round trip', async () => {
+    const sent: string[] = [];
+    const client: DocumentClient = {
+      send: ((command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return fx.doc.send(command as never);
+      }) as DocumentClient['send'],
+    };
+    const s = new DynamoDbIdempotencyStore({ client, tableName, clock });
+    const c = await s.claim(claimInput('o-put', next(), T0, DATE, 30_000, false));
+    expect(c.kind).toBe('acquired');
+    expect(sent).toEqual(['PutCommand']);
+    expect(await s.claim(claimInput('o-put', next(), T0 + 1, DATE, 30_000, false))).toEqual({
+      kind: 'busy',
+      leaseUntil: T0 + 30_000,
+    });
+    expect(sent).toEqual(['PutCommand', 'PutCommand']);
+    if (c.kind !== 'acquired') return;
+    const done = await s.complete({
+      remittanceId: c.record.remittanceId,
+      fence: 1,
+      now: T0 + 2,
+      status: 'succeeded',
+      retainMs: RETAIN,
+    });
+    expect(done.kind).toBe('ok');
+    expect(sent).toEqual(['PutCommand', 'PutCommand', 'UpdateCommand']);
+    // No reservation item was written: the reversal finds the record through the index.
+    const tran = `tran#${DATE}#${c.record.bankTranId}`;
+    expect(
+      (await fx.doc.send(new GetCommand({ TableName: tableName, Key: { pk: tran } }))).Item,
+    ).toBeUndefined();
+    const r = await s.markReversed({
+      bankTranId: c.record.bankTranId!,
+      businessDate: DATE,
+      now: T0 + 10,
+      reason: 'account closed',
+    });
+    expect(r.kind).toBe('reversed');
+  });
+
+  it('with a reservation, the claim is one transaction of the record and the reservation', async () => {
+    const sent: string[] = [];
+    const client: DocumentClient = {
+      send: ((command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return fx.doc.send(command as never);
+      }) as DocumentClient['send'],
+    };
+    const s = new DynamoDbIdempotencyStore({ client, tableName, clock });
+    const c = await s.claim(claimInput('o-tx', next(), T0, DATE));
+    expect(c.kind).toBe('acquired');
+    expect(sent).toEqual(['TransactWriteCommand']);
+    if (c.kind !== 'acquired') return;
+    const tran = `tran#${DATE}#${c.record.bankTranId}`;
+    const item = (await fx.doc.send(new GetCommand({ TableName: tableName, Key: { pk: tran } }))).Item;
+    expect(item?.remittanceId).toBe(c.record.remittanceId);
+  });
+
+  it('a new bank id without a reservation is one UpdateItem that moves the index key', async () => {
+    const c = await store.claim(claimInput('o-cp', next(), T0, DATE, 30_000, false));
+    if (c.kind !== 'acquired') throw new Error(c.kind);
+    const fresh = openBankingFormat.format({ institution: INSTITUTION, sequence: next() });
+    const tomorrow = parseBusinessDate('20261129');
+    const cp = await store.checkpoint({
+      remittanceId: c.record.remittanceId,
+      fence: 1,
+      now: T0 + 1,
+      status: 'sending',
+      bankTranId: fresh,
+      businessDate: tomorrow,
+      addAttempt: true,
+      reserveBankTranId: false,
+    });
+    expect(cp.kind).toBe('ok');
+    const raw = (
+      await fx.doc.send(new GetCommand({ TableName: tableName, Key: { pk: c.record.remittanceId } }))
+    ).Item;
+    expect(raw?.tranKey).toBe(`${tomorrow}#${fresh}`);
+    await expect(
+      store.checkpoint({
+        remittanceId: c.record.remittanceId,
+        fence: 1,
+        now: T0 + 2,
+        status: 'sending',
+        bankTranId: fresh,
+        reserveBankTranId: false,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('a transaction conflict is a retryable CONFLICT', async () => {

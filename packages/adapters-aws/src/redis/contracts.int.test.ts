@@ -12,7 +12,12 @@ afterAll(async () => {
 
 describeSequenceGeneratorContract({
   name: 'RedisSequenceGenerator (redis-server)',
-  create: async ({ maxSequence }) => ({
-    generator: new RedisSequenceGenerator({ redis, maxSequence, keyPrefix: `${uniqueName('seq')}:` }),
-  }),
+  create: async ({ maxSequence }) => {
+    const keyPrefix = `${uniqueName('seq')}:`;
+    return {
+      generator: new RedisSequenceGenerator({ redis, maxSequence, keyPrefix }),
+      // Another process over the same keys.
+      peer: new RedisSequenceGenerator({ redis, maxSequence, keyPrefix }),
+    };
+  },
 });

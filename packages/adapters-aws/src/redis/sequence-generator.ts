@@ -7,8 +7,8 @@
  *   ttl  >= 48 h after the last draw: the key outlives its date whatever time zone a caller thinks in
  *
  * Redis replication is asynchronous: a failover (or a restart without persistence) can hand a
- * number out again. That is caught durably by the idempotency store's (date, bank id)
- * reservation, and the caller draws again; this class only has to be fast and bounded.
+ * number out again (`guarantee: 'may_repeat'`). That is caught durably by the idempotency store's
+ * (date, bank id) reservation, and the caller draws again; this class only has to be fast and bounded.
  */
 import {
   ErrorCode,
@@ -16,6 +16,7 @@ import {
   type NextSequenceResult,
   RemitError,
   type SequenceGenerator,
+  SequenceGuarantee,
 } from '@remit/core';
 import type { Redis, RedisOptions } from 'ioredis';
 
@@ -90,6 +91,8 @@ const TRANSIENT_REPLY = /^(LOADING|BUSY|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN
  * ```
  */
 export class RedisSequenceGenerator implements SequenceGenerator {
+  /** Replication is asynchronous: a failover can hand recent numbers out again. */
+  readonly guarantee = SequenceGuarantee.MayRepeat;
   private readonly command: SequenceCommand;
   private readonly maxSequence: number;
   private readonly keyPrefix: string;

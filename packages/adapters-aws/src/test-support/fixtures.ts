@@ -35,7 +35,14 @@ export function message(orderId: string, overrides: Partial<RemittanceMessage> =
   };
 }
 
-export function claimInput(orderId: string, seq: number, now: number, date: BusinessDate, leaseMs = 30_000) {
+export function claimInput(
+  orderId: string,
+  seq: number,
+  now: number,
+  date: BusinessDate,
+  leaseMs = 30_000,
+  reserveBankTranId = true,
+) {
   const m = message(orderId);
   return {
     remittanceId: m.remittanceId,
@@ -45,5 +52,6 @@ export function claimInput(orderId: string, seq: number, now: number, date: Busi
     leaseMs,
     bankTranId: openBankingFormat.format({ institution: INSTITUTION, sequence: seq }),
     businessDate: date,
+    reserveBankTranId,
   };
 }

@@ -3,6 +3,7 @@
  */
 import type { SimSystemFactory } from '@remit/core/testing';
 import { MemoryIdempotencyStore } from '../idempotency-store.js';
+import { MemoryIngestCheckpointStore } from '../ingest-checkpoint-store.js';
 import { MemoryOrderMatcher } from '../order-matcher.js';
 import { MemoryRemittanceEvents } from '../remittance-events.js';
 import { MemorySequenceGenerator } from '../sequence-generator.js';
@@ -20,4 +21,5 @@ export const memorySimSystem: SimSystemFactory = ({ clock, maxSequence }) => ({
   matcher: new MemoryOrderMatcher(),
   sequence: new MemorySequenceGenerator({ maxSequence }),
   events: new MemoryRemittanceEvents(),
+  checkpoints: new MemoryIngestCheckpointStore(),
 });

@@ -15,6 +15,8 @@ export interface Coverage {
   readonly outcomes: Readonly<Record<string, number>>;
   readonly remitOutcomes: Readonly<Record<string, number>>;
   readonly crossedMidnight: number;
+  /** Runs whose sequence generator promised unique numbers (no reservation by remit). */
+  readonly uniqueSequence: number;
   readonly deferred: number;
   readonly failovers: number;
   readonly deadLettered: number;
@@ -36,6 +38,7 @@ export function coverage(results: readonly SimResult[]): Coverage {
   const remitOutcomes: Record<string, number> = {};
   let faultsOff = 0;
   let crossedMidnight = 0;
+  let uniqueSequence = 0;
   let deferred = 0;
   let failovers = 0;
   let deadLettered = 0;
@@ -49,6 +52,7 @@ export function coverage(results: readonly SimResult[]): Coverage {
     for (const [k, n] of Object.entries(r.stats.remitOutcomes))
       remitOutcomes[k] = (remitOutcomes[k] ?? 0) + (n ?? 0);
     if (r.stats.crossedMidnight) crossedMidnight++;
+    if (r.stats.sequenceGuarantee === 'unique') uniqueSequence++;
     deferred += r.stats.deferred;
     failovers += r.stats.failovers;
     deadLettered += r.stats.deadLettered;
@@ -64,6 +68,7 @@ export function coverage(results: readonly SimResult[]): Coverage {
     outcomes,
     remitOutcomes,
     crossedMidnight,
+    uniqueSequence,
     deferred,
     failovers,
     deadLettered,
@@ -95,6 +100,7 @@ export function summarize(results: readonly SimResult[], seconds: number): strin
     `  crash points: ${line(c.crashPoints)}`,
     `  payouts ended: ${line(c.outcomes)}`,
     `  remit answered: ${line(c.remitOutcomes)}`,
-    `  deferred for maintenance ${c.deferred}, sequence failovers ${c.failovers}, dead-lettered ${c.deadLettered}`,
+    `  deferred for maintenance ${c.deferred}, sequence failovers ${c.failovers}, runs with a unique-sequence ` +
+      `generator ${c.uniqueSequence}, dead-lettered ${c.deadLettered}`,
   ].join('\n');
 }

@@ -110,6 +110,7 @@ describe('reconcile', () => {
       leaseMs: 60_000,
       bankTranId: r.bankTranId!,
       businessDate: r.businessDate!,
+      reserveBankTranId: true,
     });
     expect(held.kind).toBe('resumed');
     // Just updated: not stale, not even listed.

@@ -1,4 +1,7 @@
 import {
+  type CheckpointInput,
+  type ClaimInput,
+  type IdempotencyStore,
   isRemitError,
   KST_OFFSET_MS,
   parseKrw,
@@ -6,6 +9,8 @@ import {
   type RemitOutcome,
   type RemittanceMessage,
   remit,
+  type SequenceGenerator,
+  type SequenceGuarantee,
   type TransferGateway,
   type TransferRequest,
   type TransferResult,
@@ -375,6 +380,106 @@ describe('remit: bank ids', () => {
     sys.sequence.regress(3);
     await expect(run()).rejects.toMatchObject({ code: 'CONFLICT', retryable: true });
     expect(transfers(sys).filter((t) => t.remittanceId === message.remittanceId)).toHaveLength(1);
+  });
+});
+
+/** The store as the use case sees it, recording every claim and checkpoint input. */
+function recording(store: IdempotencyStore) {
+  const claims: ClaimInput[] = [];
+  const checkpoints: CheckpointInput[] = [];
+  const port: IdempotencyStore = {
+    claim: (input) => {
+      claims.push(input);
+      return store.claim(input);
+    },
+    checkpoint: (input) => {
+      checkpoints.push(input);
+      return store.checkpoint(input);
+    },
+    complete: (input) => store.complete(input),
+    cancel: (input) => store.cancel(input),
+    markReversed: (input) => store.markReversed(input),
+    get: (input) => store.get(input),
+    listOpen: (input) => store.listOpen(input),
+  };
+  return { port, claims, checkpoints };
+}
+
+/** The memory counter presented as another generator (e.g. the DynamoDB block counter). */
+function presentedAs(
+  sequence: SequenceGenerator,
+  guarantee: SequenceGuarantee | undefined,
+): SequenceGenerator {
+  return { guarantee, next: (input) => sequence.next(input) } as SequenceGenerator;
+}
+
+describe('remit: the bank id is reserved iff the sequence may repeat', () => {
+  it('a unique sequence: the claim reserves nothing, and the happy path is still two writes', async () => {
+    const { sys, message, run } = setup();
+    const store = recording(sys.store);
+    const deps = { ...sys.remitDeps, store: store.port, sequence: presentedAs(sys.sequence, 'unique') };
+    expect((await run(message, deps)).kind).toBe('succeeded');
+    expect(store.claims.map((c) => c.reserveBankTranId)).toEqual([false]);
+    const record = (await sys.store.get({ remittanceId: message.remittanceId }))!;
+    expect(sys.store.reservationOwner(record.businessDate!, record.bankTranId!)).toBeUndefined();
+    expect(sys.store.writesOf(message.remittanceId).map((w) => w.op)).toEqual(['claim', 'complete']);
+    // A reversal finds it all the same (the store's index, not a reservation).
+    const r = await sys.store.markReversed({
+      bankTranId: record.bankTranId!,
+      businessDate: record.businessDate!,
+      now: sys.clock.now(),
+      reason: 'account closed',
+    });
+    expect(r.kind).toBe('reversed');
+  });
+
+  it('a unique sequence: a new-date resend writes its new id ahead without a reservation', async () => {
+    const { sys, message, run } = setup({ startMs: kst(23, 20) });
+    const store = recording(sys.store);
+    const deps = { ...sys.remitDeps, store: store.port, sequence: presentedAs(sys.sequence, 'unique') };
+    sys.gateway.scriptTransfer({ kind: 'timeout', executed: false });
+    expect((await run(message, deps)).kind).toBe('unknown');
+    sys.clock.set(kst(0, 40, 29));
+    expect((await run(message, deps)).kind).toBe('succeeded');
+    const withId = store.checkpoints.filter((c) => c.bankTranId !== undefined);
+    expect(withId).toHaveLength(1);
+    expect(withId[0]!.reserveBankTranId).toBe(false);
+    const after = (await sys.store.get({ remittanceId: message.remittanceId }))!;
+    expect(sys.store.reservationOwner(after.businessDate!, after.bankTranId!)).toBeUndefined();
+    expect(transfers(sys).at(-1)).toMatchObject({ bankTranId: after.bankTranId });
+    expect(moved(sys, message)).toBe(1);
+  });
+
+  it('a may_repeat sequence: claims and new-id checkpoints reserve, and a regression never sends a duplicate id', async () => {
+    const { sys, run } = setup({ startMs: kst(23, 20) });
+    const store = recording(sys.store);
+    const deps = { ...sys.remitDeps, store: store.port };
+    expect(sys.sequence.guarantee).toBe('may_repeat');
+    const messages = Array.from({ length: 6 }, (_, i) => contractMessage(`ord-r${i}`));
+    for (const m of messages.slice(0, 3)) expect((await run(m, deps)).kind).toBe('succeeded');
+    sys.sequence.failover();
+    for (const m of messages.slice(3)) expect((await run(m, deps)).kind).toBe('succeeded');
+    expect(store.claims.every((c) => c.reserveBankTranId)).toBe(true);
+    expect(store.claims.length).toBeGreaterThan(6); // the regressed numbers were refused and redrawn
+    const ids = transfers(sys).map((t) => `${t.businessDate}/${t.bankTranId}`);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(6);
+    // A new-date resend reserves its new id too.
+    const late = contractMessage('ord-late');
+    sys.gateway.scriptTransfer({ kind: 'timeout', executed: false });
+    expect((await run(late, deps)).kind).toBe('unknown');
+    sys.clock.set(kst(0, 40, 29));
+    expect((await run(late, deps)).kind).toBe('succeeded');
+    const withId = store.checkpoints.filter((c) => c.bankTranId !== undefined);
+    expect(withId.map((c) => c.reserveBankTranId)).toEqual([true]);
+  });
+
+  it('a generator that does not say (a wrapper dropped the property) is treated as may_repeat', async () => {
+    const { sys, message, run } = setup();
+    const store = recording(sys.store);
+    const deps = { ...sys.remitDeps, store: store.port, sequence: presentedAs(sys.sequence, undefined) };
+    expect((await run(message, deps)).kind).toBe('succeeded');
+    expect(store.claims.map((c) => c.reserveBankTranId)).toEqual([true]);
   });
 });
 

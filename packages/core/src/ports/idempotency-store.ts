@@ -4,8 +4,8 @@ import type { RemittanceMessage, RemittanceRecord, RemittanceStatus } from '../t
 
 /**
  * Claim a remittance, carrying the write-ahead: the bank id drawn for a fresh claim is stored in
- * the same conditional write (and reserved per (businessDate, bankTranId) in the same atomic
- * step), so the happy path is two durable writes: claim, complete.
+ * the same conditional write (and, when `reserveBankTranId`, reserved per (businessDate,
+ * bankTranId) in the same atomic step), so the happy path is two durable writes: claim, complete.
  */
 export interface ClaimInput {
   readonly remittanceId: RemittanceId;
@@ -16,6 +16,13 @@ export interface ClaimInput {
   /** Used only if the record is new; an existing record keeps (and returns) its own. */
   readonly bankTranId: BankTranId;
   readonly businessDate: BusinessDate;
+  /**
+   * Also reserve `(businessDate, bankTranId)` atomically with the record, so a number handed out
+   * twice is refused (`tran_id_taken`). Required: pass `sequence.guarantee === 'may_repeat'`
+   * (docs/decisions/0005). When false nothing is reserved, no other remittance's id is checked
+   * and `tran_id_taken` cannot happen: uniqueness is the generator's own guarantee.
+   */
+  readonly reserveBankTranId: boolean;
 }
 
 export type ClaimResult =
@@ -29,7 +36,7 @@ export type ClaimResult =
   | { readonly kind: 'finished'; readonly record: RemittanceRecord }
   /** Same key, different payload: a bug or tampering; never executed. */
   | { readonly kind: 'payload_mismatch'; readonly record: RemittanceRecord }
-  /** The (businessDate, bankTranId) is already reserved by another remittance: draw again. */
+  /** Only with `reserveBankTranId`: the (businessDate, bankTranId) is reserved by another remittance: draw again. */
   | { readonly kind: 'tran_id_taken' };
 
 /** Non-terminal state changes by the lease holder. */
@@ -41,9 +48,15 @@ export interface CheckpointInput {
     | typeof RemittanceStatus.Sending
     | typeof RemittanceStatus.Unknown
     | typeof RemittanceStatus.Deferred;
-  /** A new bank id (resend after a definite "not found" on a new business date); reserved atomically. */
+  /** A new bank id (resend after a definite "not found" on a new business date), written ahead. */
   readonly bankTranId?: BankTranId;
   readonly businessDate?: BusinessDate;
+  /**
+   * As {@link ClaimInput.reserveBankTranId}: reserve a new `bankTranId` atomically with the
+   * update. Required on every checkpoint so no caller that writes an id forgets to decide;
+   * without a new id nothing is reserved either way.
+   */
+  readonly reserveBankTranId: boolean;
   /** Count one more transfer call (set right before calling the gateway on a resend). */
   readonly addAttempt?: boolean;
   /** End the lease now so the next delivery (or reconcile) can resume at once. Default false. */
@@ -58,6 +71,7 @@ export type CheckpointResult =
   | { readonly kind: 'ok'; readonly record: RemittanceRecord }
   /** A newer claim took over (our fence is stale): stop, do nothing more. */
   | { readonly kind: 'fenced' }
+  /** Only for a new bank id with `reserveBankTranId`: reserved by another remittance. */
   | { readonly kind: 'tran_id_taken' };
 
 export interface CompleteInput {
@@ -93,6 +107,11 @@ export type CancelRemittanceResult =
   /** A payout exists already (any status): too late to undo automatically. */
   | { readonly kind: 'exists'; readonly record: RemittanceRecord };
 
+/**
+ * A bank's later failure notice, which names the payout by (businessDate, bankTranId) only. The
+ * store finds it whether or not the id was reserved (DynamoDB: the reservation item, else the
+ * `by-tran-key` index of the records).
+ */
 export interface MarkReversedInput {
   readonly bankTranId: BankTranId;
   readonly businessDate: BusinessDate;
@@ -135,7 +154,7 @@ export interface RecordPage {
  *
  * @example
  * ```ts
- * const c = await store.claim({ remittanceId, payloadHash, payload, now, leaseMs: 30_000, bankTranId, businessDate });
+ * const c = await store.claim({ remittanceId, payloadHash, payload, now, leaseMs: 30_000, bankTranId, businessDate, reserveBankTranId: sequence.guarantee === 'may_repeat' });
  * if (c.kind === 'acquired') { ...transfer...; await store.complete({ remittanceId, fence: c.record.fence, now, status: 'succeeded', retainMs }); }
  * ```
  */

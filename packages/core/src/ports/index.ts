@@ -1,10 +1,12 @@
 export type * from './clock.js';
 export type * from './deposit-source.js';
 export type * from './idempotency-store.js';
+export type * from './ingest-checkpoint-store.js';
 export type * from './order-matcher.js';
 export type * from './remittance-events.js';
 export { RemittanceEventType } from './remittance-events.js';
 export type * from './remittance-queue.js';
 export type * from './sequence-generator.js';
+export { SequenceGuarantee } from './sequence-generator.js';
 export type * from './transfer-gateway.js';
 export { RejectReason, UnknownReason } from './transfer-gateway.js';

@@ -8,6 +8,7 @@ import type { Krw } from '../money.js';
 import type { Clock } from '../ports/clock.js';
 import type { DepositSource } from '../ports/deposit-source.js';
 import type { IdempotencyStore } from '../ports/idempotency-store.js';
+import type { IngestCheckpointStore } from '../ports/ingest-checkpoint-store.js';
 import type { OrderMatcher } from '../ports/order-matcher.js';
 import type { RemittanceEvents } from '../ports/remittance-events.js';
 import type { RemittanceQueue } from '../ports/remittance-queue.js';
@@ -62,8 +63,17 @@ export interface CancelOrderRequest {
 
 export interface IngestConfig {
   readonly accounts: readonly AccountId[];
-  /** Overlapping read window; default 15 min for a 5 min schedule (a missed run is repaired). */
+  /**
+   * Overlap kept behind each account's checkpoint (banks post rows late); default 15 min for a
+   * 5 min schedule. A run reads [min(now, checkpoint) - windowMs, now).
+   */
   readonly windowMs: number;
+  /**
+   * How far back a run reads at most, however old the checkpoint (bounds one run's work after a
+   * long outage); default 3 days. An older checkpoint is reported as an ingest gap for a person.
+   * At least 2 x `windowMs`.
+   */
+  readonly maxLookbackMs: number;
   readonly policy: MatchPolicyConfig;
   readonly fees: FeePolicy;
   /** Bound on pages read per account per run (protects the Lambda timeout). */
@@ -77,6 +87,8 @@ export interface IngestDeps {
   readonly queue: RemittanceQueue;
   readonly events: RemittanceEvents;
   readonly store: IdempotencyStore;
+  /** Per account, how far the statement was read to the end (the next window starts there). */
+  readonly checkpoints: IngestCheckpointStore;
   readonly clock: Clock;
   readonly config: IngestConfig;
 }
@@ -98,8 +110,13 @@ export interface IngestReport {
   readonly cancellationsUndone: number;
   readonly cancellationsTooLate: number;
   readonly enqueued: number;
-  /** Set when an account hit `maxPagesPerAccount` (the next run continues). */
+  /** Set when an account hit `maxPagesPerAccount` (its checkpoint stays: the next run reads it again). */
   readonly truncatedAccounts: readonly AccountId[];
+  /**
+   * Accounts whose checkpoint was older than `maxLookbackMs`: the run read only the last
+   * `maxLookbackMs` and published a `manual_review` naming the rows it did not read.
+   */
+  readonly gapAccounts: readonly AccountId[];
 }
 
 // ---------------------------------------------------------------- remit

@@ -1,11 +1,24 @@
 /**
- * `ingestDeposits` (scheduled, every 5 minutes): read each account's recent statement, match
- * deposits to pending orders, enqueue payouts, record review cases. The read window overlaps the
- * previous run (15 min for a 5 min schedule), so a missed or crashed run is repaired by the next:
+ * `ingestDeposits` (scheduled, every 5 minutes): read each account's statement since its durable
+ * checkpoint, match deposits to pending orders, enqueue payouts, record review cases.
  *
- *   run n-2 ├──────────────┤
- *   run n-1      ├──────────────┤
- *   run n             ├──────────────┤   each deposit is seen ~3 times, matched once (replays)
+ * The checkpoint `c` is the start instant of the last run that read the account to its end. A run
+ * reads [min(c, now) - w, now), w = `windowMs` (15 min): the overlap behind `c` catches rows the
+ * bank posts late. However late a run starts and however many runs failed before it, its window
+ * reaches back to the last complete read, so no deposit falls between two windows:
+ *
+ *                       c - w       c                      now
+ *   run n            ├──────────────┤  read to the end: c := its start
+ *   run n+1                              ╳  provider down: throws, c stays
+ *   run n+2                                   ╳  again
+ *   run n+3               ├─────────┼───────────────────────┤  40 min late: the gap too; c := now
+ *
+ *   truncated (page bound) or failed: c stays; the next run reads those rows again (replays)
+ *   an account never read: c := now before its first read, so its history starts at now - w
+ *   c - w < now - maxLookbackMs (days of outage): read [now - maxLookbackMs, now) only and publish
+ *   a manual_review naming [c - w, now - maxLookbackMs): a bounded run, never a silent gap
+ *
+ * Steady state (c = now - 5 min) a run reads 20 min: a deposit is seen ~4 times and matched once.
  *
  * Every step is idempotent: matching replays its first outcome, a replayed `matched` is enqueued
  * again (harmless: the queue de-duplicates and the idempotency store finishes it, and it repairs a
@@ -23,6 +36,7 @@ import { ErrorCode, RemitError } from '../errors.js';
 import type { AccountId } from '../ids.js';
 import { payloadHashOf } from '../messages.js';
 import { type RemittanceEvent, RemittanceEventType } from '../ports/remittance-events.js';
+import { businessDateOf, type InstantMs, kstMinuteOfDay } from '../time.js';
 import { type Deposit, type MatchOutcome, type RemittanceMessage, RemittanceStatus } from '../types.js';
 import type { IngestConfig, IngestDeps, IngestReport, IngestRequest } from './contracts.js';
 
@@ -66,6 +80,7 @@ export async function ingestDeposits(deps: IngestDeps, request: IngestRequest): 
     cancellationsTooLate: 0,
     enqueued: 0,
     truncatedAccounts: [],
+    gapAccounts: [],
   };
   for (const accountId of request.accountIds ?? config.accounts) {
     await ingestAccount(deps, accountId, now, report);
@@ -79,18 +94,19 @@ async function ingestAccount(
   now: number,
   report: MutableReport,
 ): Promise<void> {
-  const { source, config } = deps;
+  const { source, config, checkpoints } = deps;
+  const fromMs = await windowStart(deps, accountId, now, report);
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (let pages = 0; ; pages += 1) {
     if (pages >= config.maxPagesPerAccount) {
-      // The next run reads the same window again and continues.
+      // The checkpoint stays: the next run reads this window again (replays) and goes further.
       report.truncatedAccounts.push(accountId);
       return;
     }
     const page = await source.listDeposits({
       accountId,
-      fromMs: now - config.windowMs,
+      fromMs,
       toMs: now,
       ...(cursor === undefined ? {} : { cursor }),
     });
@@ -108,8 +124,74 @@ async function ingestAccount(
       report.enqueued += r.enqueued;
     }
     cursor = page.nextCursor;
-    if (cursor === undefined) return;
+    if (cursor === undefined) {
+      // Read to the end and every page's work flushed: nothing before `now` needs this run again.
+      // `stale` means a later run got there first; its window covered ours.
+      await checkpoints.advance({ accountId, readUpToMs: now });
+      return;
+    }
   }
+}
+
+/**
+ * Where this run's window starts: the overlap behind the checkpoint, but no further back than
+ * `maxLookbackMs`. What that bound cuts off is published as a `manual_review` before anything is
+ * read, so it is reported even if the read then fails (and again by the next run: at-least-once,
+ * like every review case).
+ *
+ * An account never read (new, or the first run after this checkpoint was introduced) starts here:
+ * its checkpoint is written at this run's start before reading, so if this run and the next ones
+ * fail, the first that completes still reads back to this window's start. Without it a new
+ * account's first rows would depend on its first run succeeding.
+ */
+async function windowStart(
+  deps: IngestDeps,
+  accountId: AccountId,
+  now: InstantMs,
+  report: MutableReport,
+): Promise<InstantMs> {
+  const { config } = deps;
+  const checkpoint = await deps.checkpoints.get({ accountId });
+  if (checkpoint === undefined) {
+    // Two concurrent first runs: the later start wins (monotonic), as for any advance.
+    await deps.checkpoints.advance({ accountId, readUpToMs: now });
+    return now - config.windowMs;
+  }
+  // A checkpoint ahead of our clock (another environment's clock ran fast) reads as `now`.
+  const wantedFromMs = Math.min(now, checkpoint.readUpToMs) - config.windowMs;
+  const floorMs = now - config.maxLookbackMs;
+  if (wantedFromMs >= floorMs) return wantedFromMs;
+  report.gapAccounts.push(accountId);
+  await deps.events.publish({
+    events: [
+      {
+        type: RemittanceEventType.ManualReview,
+        at: now,
+        reason: 'ingest_gap',
+        details: {
+          accountId,
+          fromMs: wantedFromMs,
+          toMs: floorMs,
+          readUpToMs: checkpoint.readUpToMs,
+          maxLookbackMs: config.maxLookbackMs,
+          message:
+            `ingest gap: deposits between ${formatKst(wantedFromMs)} and ${formatKst(floorMs)} were not read ` +
+            `automatically (account ${accountId} was last read completely up to ${formatKst(checkpoint.readUpToMs)}; ` +
+            'a run reads at most maxLookbackMs back): check the statement for that period',
+        },
+      },
+    ],
+  });
+  return floorMs;
+}
+
+/** `2026-11-28 10:00:00 KST`: what an operator in Seoul reads on a statement. */
+function formatKst(instantMs: InstantMs): string {
+  const date = businessDateOf(instantMs);
+  const minute = kstMinuteOfDay(instantMs);
+  const second = Math.floor((((instantMs % 60_000) + 60_000) % 60_000) / 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6)} ${two(Math.floor(minute / 60))}:${two(minute % 60)}:${two(second)} KST`;
 }
 
 async function handleDeposit(
@@ -285,4 +367,8 @@ export function checkIngestConfig(config: IngestConfig): void {
   }
   if (!Number.isSafeInteger(config.retainMs) || config.retainMs < 1)
     throw bad('retainMs must be a positive integer');
+  // A run reads its overlap plus the time since the last complete read: with less than two windows
+  // of lookback, one missed run would already be reported as a gap.
+  if (!Number.isSafeInteger(config.maxLookbackMs) || config.maxLookbackMs < 2 * config.windowMs)
+    throw bad('maxLookbackMs must be an integer of at least 2 x windowMs');
 }

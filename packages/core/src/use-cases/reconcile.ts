@@ -12,7 +12,7 @@ import { RemittanceEventType } from '../ports/remittance-events.js';
 import { isInMaintenance } from '../time.js';
 import { type RemittanceRecord, RemittanceStatus } from '../types.js';
 import type { ReconcileDeps, ReconcileReport, ReconcileRequest } from './contracts.js';
-import { checkRemitConfig, driveClaimed, type Progress } from './remit.js';
+import { checkRemitConfig, driveClaimed, type Progress, reservesBankTranIds } from './remit.js';
 
 /** Records per `listOpen` page (DynamoDB's adapter caps a page at the same). */
 const OPEN_PAGE_SIZE = 100;
@@ -109,6 +109,7 @@ async function resolveOpen(deps: ReconcileDeps, record: RemittanceRecord): Promi
     // Ignored for an existing record (it keeps its own); the record is never new here.
     bankTranId: record.bankTranId,
     businessDate: record.businessDate,
+    reserveBankTranId: reservesBankTranIds(deps),
   });
   switch (claim.kind) {
     case 'resumed':

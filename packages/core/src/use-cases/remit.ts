@@ -3,7 +3,8 @@
  *
  * The idempotency key is the remittance id. The bank transaction id is drawn and written ahead in
  * the claim itself (docs/decisions/0004-write-ahead-in-the-claim.md), so the happy path is two
- * durable writes: claim, complete.
+ * durable writes: claim, complete. The claim also reserves (businessDate, bankTranId) iff the
+ * sequence `may_repeat` (a Redis failover re-issues numbers); a `unique` sequence needs no guard.
  *
  *   worker A: draw #7 ─ claim(acquired, fence 1, id …007) ─ transfer(…007) ─ complete(fence 1)
  *   worker B (redelivery): draw #8 ─ claim ─► busy / finished   (#8 is a gap, never a duplicate)
@@ -30,6 +31,7 @@ import { assertNever, ErrorCode, RemitError } from '../errors.js';
 import type { BankTranId } from '../ids.js';
 import { payloadHashOf } from '../messages.js';
 import { type RemittanceEvent, RemittanceEventType } from '../ports/remittance-events.js';
+import { SequenceGuarantee } from '../ports/sequence-generator.js';
 import { type BusinessDate, businessDateOf, isInMaintenance, maintenanceEndsAt } from '../time.js';
 import { type RemittanceRecord, RemittanceStatus } from '../types.js';
 import type { RemitConfig, RemitDeps, RemitOutcome, RemitRequest } from './contracts.js';
@@ -79,6 +81,7 @@ export async function remit(deps: RemitDeps, request: RemitRequest): Promise<Rem
       leaseMs: config.leaseMs,
       bankTranId,
       businessDate,
+      reserveBankTranId: reservesBankTranIds(deps),
     });
     switch (claim.kind) {
       case 'tran_id_taken':
@@ -177,7 +180,7 @@ async function follow(deps: RemitDeps, record: RemittanceRecord, step: InquirySt
 /**
  * Definitely not executed: send again. Same id on the same business date (the provider would
  * answer "duplicate" if the first had landed after all); on a new date a new number, written ahead
- * by a checkpoint (which reserves it) before the call.
+ * by a checkpoint (which reserves it when the sequence may repeat) before the call.
  */
 async function resend(deps: RemitDeps, record: RemittanceRecord): Promise<Progress> {
   const { store, clock, config } = deps;
@@ -191,6 +194,7 @@ async function resend(deps: RemitDeps, record: RemittanceRecord): Promise<Progre
     status: RemittanceStatus.Sending,
     addAttempt: true,
     leaseMs: config.leaseMs,
+    reserveBankTranId: reservesBankTranIds(deps),
   } as const;
   if (canReuseBankTranId(record, today)) {
     const cp = await store.checkpoint(base);
@@ -263,6 +267,7 @@ async function markUnknown(
     now,
     status: RemittanceStatus.Unknown,
     releaseLease: true,
+    reserveBankTranId: false, // no new id: nothing to reserve
     reason: step.reason,
     ...(step.providerCode === undefined ? {} : { providerCode: step.providerCode }),
   });
@@ -288,6 +293,7 @@ async function defer(
     now,
     status: RemittanceStatus.Deferred,
     releaseLease: true,
+    reserveBankTranId: false, // no new id: nothing to reserve
     reason: 'maintenance',
     ...(providerCode === undefined ? {} : { providerCode }),
   });
@@ -301,6 +307,24 @@ async function defer(
     ? maintenanceEndsAt(now, config.maintenance) - now
     : config.retryAfterMs;
   return { kind: 'deferred', retryAfterMs };
+}
+
+/**
+ * Whether a claim or checkpoint that writes a drawn bank id must also reserve it: iff the sequence
+ * may hand a number out twice (docs/decisions/0005). A `unique` sequence (DynamoDB counter) makes
+ * the reservation a wasted write; a `may_repeat` one (Redis) makes it the only guard.
+ *
+ * Fail-safe: anything but an explicit `unique` reserves. A wrapper that forgets to carry
+ * `guarantee` over (a decorator copying only methods, a JS caller) costs a write, never a
+ * duplicate bank id.
+ *
+ * @example
+ * ```ts
+ * await deps.store.claim({ ...input, reserveBankTranId: reservesBankTranIds(deps) });
+ * ```
+ */
+export function reservesBankTranIds(deps: Pick<RemitDeps, 'sequence'>): boolean {
+  return deps.sequence.guarantee !== SequenceGuarantee.Unique;
 }
 
 /** A sequence number for (institution, date), formatted; `SEQUENCE_EXHAUSTED` propagates (never wraps). */

@@ -83,6 +83,7 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
       leaseMs: LEASE_MS,
       bankTranId: freshId(),
       businessDate: date,
+      reserveBankTranId: true,
       ...overrides,
     });
     const acquire = async (message: RemittanceMessage, now = t0): Promise<RemittanceRecord> => {
@@ -147,7 +148,13 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
       expect(taken.kind).toBe('resumed');
       const now = t0 + LEASE_MS + 2;
       expect(
-        await store.checkpoint({ remittanceId: m.remittanceId, fence: first.fence, now, status: 'unknown' }),
+        await store.checkpoint({
+          remittanceId: m.remittanceId,
+          fence: first.fence,
+          now,
+          status: 'unknown',
+          reserveBankTranId: false,
+        }),
       ).toEqual({ kind: 'fenced' });
       expect(
         await store.complete({
@@ -174,7 +181,13 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
     it('checkpoint and complete of a missing record are fenced', async () => {
       const m = newMessage();
       expect(
-        await store.checkpoint({ remittanceId: m.remittanceId, fence: 1, now: t0, status: 'unknown' }),
+        await store.checkpoint({
+          remittanceId: m.remittanceId,
+          fence: 1,
+          now: t0,
+          status: 'unknown',
+          reserveBankTranId: false,
+        }),
       ).toEqual({ kind: 'fenced' });
       expect(
         await store.complete({
@@ -250,6 +263,7 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
           fence: first.fence,
           now: t0 + 6,
           status: 'sending',
+          reserveBankTranId: false,
         }),
       ).toEqual({ kind: 'fenced' });
     });
@@ -280,6 +294,7 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
         status: 'unknown',
         releaseLease: true,
         reason: 'timeout',
+        reserveBankTranId: false,
       });
       expect(cp.kind).toBe('ok');
       if (cp.kind !== 'ok') return;
@@ -299,9 +314,20 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
       const m = newMessage();
       const first = await acquire(m);
       const base = { remittanceId: m.remittanceId, fence: first.fence } as const;
-      await store.checkpoint({ ...base, now: t0 + 1, status: 'unknown' });
-      await store.checkpoint({ ...base, now: t0 + 2, status: 'sending', addAttempt: true });
-      const again = await store.checkpoint({ ...base, now: t0 + 3, status: 'unknown' });
+      await store.checkpoint({ ...base, now: t0 + 1, status: 'unknown', reserveBankTranId: false });
+      await store.checkpoint({
+        ...base,
+        now: t0 + 2,
+        status: 'sending',
+        addAttempt: true,
+        reserveBankTranId: false,
+      });
+      const again = await store.checkpoint({
+        ...base,
+        now: t0 + 3,
+        status: 'unknown',
+        reserveBankTranId: false,
+      });
       expect(again.kind).toBe('ok');
       if (again.kind === 'ok') {
         expect(again.record.unknownSince).toBe(t0 + 1);
@@ -317,6 +343,7 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
         fence: first.fence,
         now: t0 + 5,
         status: 'sending',
+        reserveBankTranId: false,
       });
       expect(kept.kind === 'ok' && kept.record.leaseUntil).toBe(t0 + LEASE_MS);
       const extended = await store.checkpoint({
@@ -325,12 +352,13 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
         now: t0 + 7,
         status: 'sending',
         leaseMs: LEASE_MS,
+        reserveBankTranId: false,
       });
       expect(extended.kind === 'ok' && extended.record.leaseUntil).toBe(t0 + 7 + LEASE_MS);
       expect((await store.claim(claimOf(m, t0 + LEASE_MS + 1))).kind).toBe('busy');
     });
 
-    it('(businessDate, bankTranId) is reserved: another remittance claiming it gets tran_id_taken', async () => {
+    it('with reserveBankTranId, (businessDate, bankTranId) is reserved: another remittance claiming it gets tran_id_taken', async () => {
       const a = newMessage();
       const b = newMessage();
       const id = freshId();
@@ -357,6 +385,7 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
         bankTranId: aRecord.bankTranId!,
         businessDate: date,
         addAttempt: true,
+        reserveBankTranId: true,
       });
       expect(taken).toEqual({ kind: 'tran_id_taken' });
       expect(await store.get({ remittanceId: b.remittanceId })).toEqual(bRecord);
@@ -370,6 +399,7 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
         bankTranId: fresh,
         businessDate: tomorrow,
         addAttempt: true,
+        reserveBankTranId: true,
       });
       expect(ok.kind).toBe('ok');
       if (ok.kind === 'ok')
@@ -378,6 +408,73 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
       expect(await store.claim(claimOf(c, t0, { bankTranId: fresh, businessDate: tomorrow }))).toEqual({
         kind: 'tran_id_taken',
       });
+    });
+
+    it('without reserveBankTranId the claim reserves and checks nothing: never tran_id_taken (the sequence is unique)', async () => {
+      const id = freshId();
+      const [a, b, c, d] = [newMessage(), newMessage(), newMessage(), newMessage()];
+      const first = await store.claim(claimOf(a, t0, { bankTranId: id, reserveBankTranId: false }));
+      expect(first.kind).toBe('acquired');
+      if (first.kind === 'acquired')
+        expect(first.record).toMatchObject({ bankTranId: id, businessDate: date });
+      // A second holder of the number would mean the generator broke `unique`; the store does not look.
+      expect((await store.claim(claimOf(b, t0, { bankTranId: id, reserveBankTranId: false }))).kind).toBe(
+        'acquired',
+      );
+      // Nothing was reserved: a reserving claim finds the id free, and from then on it is taken.
+      expect((await store.claim(claimOf(c, t0, { bankTranId: id }))).kind).toBe('acquired');
+      expect(await store.claim(claimOf(d, t0, { bankTranId: id }))).toEqual({ kind: 'tran_id_taken' });
+    });
+
+    it('a claim without reservation behaves as one with it for an existing record', async () => {
+      const m = newMessage();
+      const first = await store.claim(claimOf(m, t0, { reserveBankTranId: false }));
+      expect(first.kind).toBe('acquired');
+      if (first.kind !== 'acquired') return;
+      expect(await store.claim(claimOf(m, t0 + 1, { reserveBankTranId: false }))).toEqual({
+        kind: 'busy',
+        leaseUntil: t0 + LEASE_MS,
+      });
+      const resumed = await store.claim(claimOf(m, t0 + LEASE_MS + 1, { reserveBankTranId: false }));
+      expect(resumed.kind).toBe('resumed');
+      if (resumed.kind !== 'resumed') return;
+      expect(resumed.record.bankTranId).toBe(first.record.bankTranId);
+      expect(resumed.record.fence).toBeGreaterThan(first.record.fence);
+      const tampered: RemittanceMessage = { ...m, payee: { ...m.payee, accountNumber: '110-000-000999' } };
+      const mismatch = await store.claim({
+        ...claimOf(tampered, t0 + LEASE_MS + 2, { reserveBankTranId: false }),
+        remittanceId: m.remittanceId,
+      });
+      expect(mismatch.kind).toBe('payload_mismatch');
+    });
+
+    it('a checkpoint writing a new bank id without reserveBankTranId writes it ahead and reserves nothing', async () => {
+      const a = newMessage();
+      const aRecord = await store.claim(claimOf(a, t0, { reserveBankTranId: false }));
+      if (aRecord.kind !== 'acquired') throw new Error(aRecord.kind);
+      const tomorrow = businessDateOf(t0 + 24 * 60 * 60 * 1000);
+      const fresh = freshId();
+      const ok = await store.checkpoint({
+        remittanceId: a.remittanceId,
+        fence: aRecord.record.fence,
+        now: t0 + 1,
+        status: 'sending',
+        bankTranId: fresh,
+        businessDate: tomorrow,
+        addAttempt: true,
+        reserveBankTranId: false,
+      });
+      expect(ok.kind).toBe('ok');
+      if (ok.kind === 'ok')
+        expect(ok.record).toMatchObject({ bankTranId: fresh, businessDate: tomorrow, attempts: 2 });
+      expect(await store.get({ remittanceId: a.remittanceId })).toMatchObject({
+        bankTranId: fresh,
+        businessDate: tomorrow,
+      });
+      const b = newMessage();
+      expect((await store.claim(claimOf(b, t0, { bankTranId: fresh, businessDate: tomorrow }))).kind).toBe(
+        'acquired',
+      );
     });
 
     it('cancel writes a terminal tombstone that blocks every later claim; a second cancel says exists', async () => {
@@ -422,30 +519,114 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
       expect(await store.get({ remittanceId: m.remittanceId })).toEqual(first);
     });
 
-    it('markReversed finds a succeeded payout by (date, bank id), once', async () => {
-      const m = newMessage();
-      const first = await acquire(m);
-      const key = {
-        bankTranId: first.bankTranId!,
-        businessDate: date,
-        now: t0 + 10,
-        reason: 'account closed',
-      };
-      expect((await store.markReversed(key)).kind).toBe('not_found');
+    it.each([
+      { reserveBankTranId: true, mode: 'reserved' },
+      { reserveBankTranId: false, mode: 'not reserved' },
+    ])(
+      'markReversed finds a succeeded payout by (date, bank id), once ($mode)',
+      async ({ reserveBankTranId }) => {
+        const m = newMessage();
+        const c = await store.claim(claimOf(m, t0, { reserveBankTranId }));
+        if (c.kind !== 'acquired') throw new Error(c.kind);
+        const first = c.record;
+        const key = {
+          bankTranId: first.bankTranId!,
+          businessDate: date,
+          now: t0 + 10,
+          reason: 'account closed',
+        };
+        expect((await store.markReversed(key)).kind).toBe('not_found');
+        await store.complete({
+          remittanceId: m.remittanceId,
+          fence: first.fence,
+          now: t0 + 5,
+          status: 'succeeded',
+          retainMs: RETAIN_MS,
+        });
+        const r = await store.markReversed(key);
+        expect(r.kind).toBe('reversed');
+        if (r.kind === 'reversed')
+          expect(r.record).toMatchObject({ status: 'reversed', remittanceId: m.remittanceId });
+        expect((await store.markReversed(key)).kind).toBe('already_reversed');
+        expect((await store.markReversed({ ...key, bankTranId: freshId() })).kind).toBe('not_found');
+        expect((await store.claim(claimOf(m, t0 + LEASE_MS * 10))).kind).toBe('finished');
+      },
+    );
+
+    it.each([
+      { reserveBankTranId: true, mode: 'reserved' },
+      { reserveBankTranId: false, mode: 'not reserved' },
+    ])(
+      'markReversed follows a resend to its new (date, bank id); the old one no longer names the payout ($mode)',
+      async ({ reserveBankTranId }) => {
+        const m = newMessage();
+        const c = await store.claim(claimOf(m, t0, { reserveBankTranId }));
+        if (c.kind !== 'acquired') throw new Error(c.kind);
+        const tomorrow = businessDateOf(t0 + 24 * 60 * 60 * 1000);
+        const resent = freshId();
+        const cp = await store.checkpoint({
+          remittanceId: m.remittanceId,
+          fence: c.record.fence,
+          now: t0 + 1,
+          status: 'sending',
+          bankTranId: resent,
+          businessDate: tomorrow,
+          addAttempt: true,
+          reserveBankTranId,
+        });
+        expect(cp.kind).toBe('ok');
+        await store.complete({
+          remittanceId: m.remittanceId,
+          fence: c.record.fence,
+          now: t0 + 2,
+          status: 'succeeded',
+          retainMs: RETAIN_MS,
+        });
+        const notice = { now: t0 + 10, reason: 'account closed' };
+        expect(
+          (await store.markReversed({ ...notice, bankTranId: c.record.bankTranId!, businessDate: date }))
+            .kind,
+        ).toBe('not_found');
+        const r = await store.markReversed({ ...notice, bankTranId: resent, businessDate: tomorrow });
+        expect(r.kind).toBe('reversed');
+        if (r.kind === 'reversed') expect(r.record.remittanceId).toBe(m.remittanceId);
+      },
+    );
+
+    it('markReversed looks past a reservation whose owner moved on to the record that carries the id', async () => {
+      // Mixed modes (a sequence source switched mid-day): A reserved X then resent under Y; B took X unreserved.
+      const [a, b] = [newMessage(), newMessage()];
+      const x = freshId();
+      const ca = await store.claim(claimOf(a, t0, { bankTranId: x }));
+      if (ca.kind !== 'acquired') throw new Error(ca.kind);
+      const tomorrow = businessDateOf(t0 + 24 * 60 * 60 * 1000);
+      const moved = await store.checkpoint({
+        remittanceId: a.remittanceId,
+        fence: ca.record.fence,
+        now: t0 + 1,
+        status: 'sending',
+        bankTranId: freshId(),
+        businessDate: tomorrow,
+        reserveBankTranId: true,
+      });
+      expect(moved.kind).toBe('ok');
+      const cb = await store.claim(claimOf(b, t0 + 2, { bankTranId: x, reserveBankTranId: false }));
+      if (cb.kind !== 'acquired') throw new Error(cb.kind);
       await store.complete({
-        remittanceId: m.remittanceId,
-        fence: first.fence,
-        now: t0 + 5,
+        remittanceId: b.remittanceId,
+        fence: cb.record.fence,
+        now: t0 + 3,
         status: 'succeeded',
         retainMs: RETAIN_MS,
       });
-      const r = await store.markReversed(key);
+      const r = await store.markReversed({
+        bankTranId: x,
+        businessDate: date,
+        now: t0 + 10,
+        reason: 'closed',
+      });
       expect(r.kind).toBe('reversed');
-      if (r.kind === 'reversed')
-        expect(r.record).toMatchObject({ status: 'reversed', remittanceId: m.remittanceId });
-      expect((await store.markReversed(key)).kind).toBe('already_reversed');
-      expect((await store.markReversed({ ...key, bankTranId: freshId() })).kind).toBe('not_found');
-      expect((await store.claim(claimOf(m, t0 + LEASE_MS * 10))).kind).toBe('finished');
+      if (r.kind === 'reversed') expect(r.record.remittanceId).toBe(b.remittanceId);
     });
 
     it('listOpen pages through open records updated before the cutoff, each exactly once', async () => {
@@ -495,6 +676,7 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
         now: t0 + 1,
         status: 'unknown',
         releaseLease: true,
+        reserveBankTranId: false,
       });
       await store.checkpoint({
         remittanceId: d.remittanceId,
@@ -502,6 +684,7 @@ export function describeIdempotencyStoreContract(options: IdempotencyStoreContra
         now: t0 + 1,
         status: 'deferred',
         releaseLease: true,
+        reserveBankTranId: false,
       });
       const page = await store.listOpen({ updatedBefore: t0 + 2, limit: 10 });
       expect(page.records.map((r) => [r.remittanceId, r.status]).sort()).toEqual(

@@ -1,6 +1,7 @@
 export * from './deposit-source.js';
 export * from './fixtures.js';
 export * from './idempotency-store.js';
+export * from './ingest-checkpoint-store.js';
 export * from './order-matcher.js';
 export * from './remittance-events.js';
 export * from './remittance-queue.js';

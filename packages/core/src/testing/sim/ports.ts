@@ -8,10 +8,11 @@
  * never learns). `faulty` injects the infrastructure faults of the plan.
  */
 import { ErrorCode, RemitError } from '../../errors.js';
-import type {
-  NextSequenceInput,
-  NextSequenceResult,
-  SequenceGenerator,
+import {
+  type NextSequenceInput,
+  type NextSequenceResult,
+  type SequenceGenerator,
+  SequenceGuarantee,
 } from '../../ports/sequence-generator.js';
 import type { SimContext } from './context.js';
 import type { FaultPlan } from './fault-plan.js';
@@ -36,7 +37,7 @@ export function yielding<T extends object>(
   methods: readonly MethodsOf<T>[],
   scheduler: Scheduler,
 ): T {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = valuesOf(port);
   for (const m of methods) {
     const call = (port[m] as AsyncMethod).bind(port) as (input: unknown) => Promise<unknown>;
     out[m] = async (input: unknown) => {
@@ -53,6 +54,24 @@ export function yielding<T extends object>(
     };
   }
   return out as T;
+}
+
+/**
+ * A port's plain values (not methods), e.g. `SequenceGenerator.guarantee`: a wrapper must carry
+ * them, or the use case sees a different port than the adapter is.
+ */
+function valuesOf(port: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let o: object | null = port; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (key === 'constructor' || key in out) continue;
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      if (d !== undefined && 'value' in d && typeof d.value !== 'function' && typeof d.value !== 'object') {
+        out[key] = d.value;
+      }
+    }
+  }
+  return out;
 }
 
 export type FaultKind = 'read' | 'write';
@@ -84,7 +103,7 @@ export function faulty<T extends object>(
   prng: Prng,
   rates: (plan: FaultPlan) => FaultRates,
 ): T {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = valuesOf(port);
   for (const [m, kind] of Object.entries(methods) as [MethodsOf<T>, FaultKind][]) {
     const call = (port[m] as AsyncMethod).bind(port) as (input: unknown) => Promise<unknown>;
     out[m] = async (input: unknown) => {
@@ -121,17 +140,23 @@ export function faulty<T extends object>(
  *
  * @example
  * ```ts
- * const sequence = new FailoverSequence(inner, context, prng);
+ * const sequence = new FailoverSequence(inner, context, prng, SequenceGuarantee.MayRepeat);
  * ```
  */
 export class FailoverSequence implements SequenceGenerator {
+  /**
+   * What this run's generator promises: `may_repeat` whenever failovers can happen; a run without
+   * them may declare `unique` (then remit skips the reservation, and nothing may repeat).
+   */
+  readonly guarantee: SequenceGuarantee;
   readonly #inner: SequenceGenerator;
   readonly #ctx: SimContext;
   readonly #prng: Prng;
   readonly #lag = new Map<string, number>();
   failovers = 0;
 
-  constructor(inner: SequenceGenerator, context: SimContext, prng: Prng) {
+  constructor(inner: SequenceGenerator, context: SimContext, prng: Prng, guarantee: SequenceGuarantee) {
+    this.guarantee = guarantee;
     this.#inner = inner;
     this.#ctx = context;
     this.#prng = prng;
@@ -141,7 +166,10 @@ export class FailoverSequence implements SequenceGenerator {
     const { value } = await this.#inner.next(input);
     const key = `${input.institution}#${input.businessDate}`;
     let lag = this.#lag.get(key) ?? 0;
-    if (this.#prng.chance(this.#ctx.faults().sequenceRegression)) {
+    if (
+      this.guarantee === SequenceGuarantee.MayRepeat &&
+      this.#prng.chance(this.#ctx.faults().sequenceRegression)
+    ) {
       lag = Math.min(value - 1, lag + this.#prng.int(1, 3));
       this.#lag.set(key, lag);
       this.failovers++;

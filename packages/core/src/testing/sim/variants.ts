@@ -10,6 +10,8 @@
  *   unknown-as-rejected   timeouts, 5xx and "processing" read as definite rejections
  *   no-fencing            a takeover does not fence the old worker: its stale writes still land
  *   first-candidate       matching pays the first of several candidate orders instead of "ambiguous"
+ *   no-ingest-checkpoint  ingest forgets how far it read: every run reads only its fixed window, so
+ *                         rows posted while several runs in a row failed are never read
  */
 import type { BankTranIdFormat } from '../../bank-tran-id.js';
 import type { InstitutionCode } from '../../ids.js';
@@ -20,6 +22,7 @@ import type {
   IdempotencyStore,
   RecordPage,
 } from '../../ports/idempotency-store.js';
+import type { IngestCheckpointStore } from '../../ports/ingest-checkpoint-store.js';
 import type { MatchDepositInput, MatchDepositResult, OrderMatcher } from '../../ports/order-matcher.js';
 import type { SequenceGenerator } from '../../ports/sequence-generator.js';
 import type { InquiryResult, TransferGateway, TransferResult } from '../../ports/transfer-gateway.js';
@@ -33,6 +36,7 @@ export const BROKEN_VARIANTS = [
   'unknown-as-rejected',
   'no-fencing',
   'first-candidate',
+  'no-ingest-checkpoint',
 ] as const;
 export type BrokenVariant = (typeof BROKEN_VARIANTS)[number];
 
@@ -41,6 +45,7 @@ export interface VariantPorts {
   readonly sequence: SequenceGenerator;
   readonly gateway: TransferGateway;
   readonly matcher: OrderMatcher;
+  readonly checkpoints: IngestCheckpointStore;
 }
 
 export interface VariantEnv extends VariantPorts {
@@ -55,22 +60,25 @@ export interface VariantEnv extends VariantPorts {
  *
  * @example
  * ```ts
- * const ports = applyVariant('unknown-as-rejected', { store, sequence, gateway, matcher, context, format, institution, policy });
+ * const ports = applyVariant('unknown-as-rejected', { store, sequence, gateway, matcher, checkpoints, context, format, institution, policy });
  * ```
  */
 export function applyVariant(variant: BrokenVariant, env: VariantEnv): VariantPorts {
-  const { store, sequence, gateway, matcher } = env;
+  const { store, sequence, gateway, matcher, checkpoints } = env;
+  const ports = { store, sequence, gateway, matcher, checkpoints };
   switch (variant) {
     case 'no-write-ahead':
-      return { store: forgetfulStore(env, (r) => r.status === 'sending'), sequence, gateway, matcher };
+      return { ...ports, store: forgetfulStore(env, (r) => r.status === 'sending') };
     case 'new-bank-id-on-retry':
-      return { store: forgetfulStore(env, () => true), sequence, gateway, matcher };
+      return { ...ports, store: forgetfulStore(env, () => true) };
     case 'unknown-as-rejected':
-      return { store, sequence, gateway: unknownAsRejected(gateway), matcher };
+      return { ...ports, gateway: unknownAsRejected(gateway) };
     case 'no-fencing':
-      return { store: unfencedStore(store), sequence, gateway, matcher };
+      return { ...ports, store: unfencedStore(store) };
     case 'first-candidate':
-      return { store, sequence, gateway, matcher: firstCandidateMatcher(matcher, env.policy) };
+      return { ...ports, matcher: firstCandidateMatcher(matcher, env.policy) };
+    case 'no-ingest-checkpoint':
+      return { ...ports, checkpoints: amnesicCheckpoints(checkpoints) };
   }
 }
 
@@ -160,6 +168,20 @@ function unfencedStore(inner: IdempotencyStore): IdempotencyStore {
     markReversed: (input) => inner.markReversed(input),
     get: (input) => inner.get(input),
     listOpen: (input) => inner.listOpen(input),
+  };
+}
+
+/**
+ * Checkpoints that are never kept: each run reads [now - window, now) as before the watermark (the
+ * bug the simulator found: a gap longer than the window is never read, and nobody is told).
+ */
+function amnesicCheckpoints(inner: IngestCheckpointStore): IngestCheckpointStore {
+  return {
+    get: async (input) => {
+      await inner.get(input); // the same port calls (yield points), the answer ignored
+      return undefined;
+    },
+    advance: async () => ({ kind: 'advanced' }),
   };
 }
 
