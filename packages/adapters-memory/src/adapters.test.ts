@@ -10,6 +10,7 @@ import {
   parseKrw,
   parseRemittanceId,
   payloadHashOf,
+  remittanceGroupId,
   type TransferRequest,
 } from '@remit/core';
 import { CONTRACT_PAYEE, contractBankTranId, contractMessage } from '@remit/core/testing';
@@ -329,6 +330,14 @@ describe('MemoryRemittanceQueue', () => {
     clock.advance(5 * 60_000);
     await queue.enqueue({ messages: [m] });
     expect(queue.depth().visible).toBe(1);
+  });
+
+  it("groups by core's remittanceGroupId by default, as SqsRemittanceQueue does", async () => {
+    const queue = new MemoryRemittanceQueue({ clock: new SimulatedClock() });
+    const m = contractMessage('ord-grp', { payee: { ...CONTRACT_PAYEE, accountNumber: '110-000-000009' } });
+    await queue.enqueue({ messages: [m] });
+    const [d] = await queue.receive();
+    expect(d?.groupId).toBe(remittanceGroupId(m));
   });
 
   it('validates its inputs', async () => {

@@ -6,6 +6,8 @@ import {
   type DepositId,
   type DepositMatch,
   evaluateMatch,
+  expectedNameKeys,
+  fillsBudget,
   type GetMatchInput,
   type GetOrderInput,
   invalidInput,
@@ -25,6 +27,9 @@ import {
 } from '@remit/core';
 import { Faults } from './faults.js';
 
+/** Cut keys share the index with name keys behind this prefix (no normalised name holds a control character). */
+const CUT = '\u0000';
+
 export type OrderMatcherOp =
   | 'openOrder'
   | 'cancelOrder'
@@ -35,8 +40,10 @@ export type OrderMatcherOp =
 
 /**
  * Pending orders and per-deposit match records in memory, matched by core's pure policy
- * (`evaluateMatch`) over the orders sharing the deposit's (account, name key). Each operation is
- * atomic, so two deposits racing for one order can never both pay it.
+ * (`evaluateMatch`) over the orders whose name matches the deposit's: same (account, name key), or,
+ * for a printed name that fills the bank's budget, one of the order's cut keys (`expectedNameKeys`:
+ * a long name the bank printed cut). Each operation is atomic, so two deposits racing for one order
+ * can never both pay it.
  *
  *   matchDeposit(D1) ─► matched, order paid by D1, record D1
  *   matchDeposit(D1) ─► replayed (same outcome, nothing changes)
@@ -52,7 +59,10 @@ export type OrderMatcherOp =
 export class MemoryOrderMatcher implements OrderMatcher {
   readonly faults = new Faults<OrderMatcherOp>();
   readonly #orders = new Map<OrderId, PendingOrder>();
-  /** name budget -> `${account}\n${nameKey}` -> order ids; built per budget on first use. */
+  /**
+   * name budget -> `${account}\n${nameKey}` and `${account}\n${CUT}${cutKey}` -> order ids; built
+   * per budget on first use.
+   */
   readonly #indexes = new Map<number, Map<string, OrderId[]>>();
   readonly #matches = new Map<string, DepositMatch>();
 
@@ -102,7 +112,7 @@ export class MemoryOrderMatcher implements OrderMatcher {
       const key = matchKey(deposit.accountId, deposit.depositId);
       const recorded = this.#matches.get(key);
       if (recorded !== undefined) return { outcome: replayOf(recorded, this.#orders), replayed: true };
-      const candidates = this.#sameName(deposit.accountId, deposit.depositorName, policy.nameBudgetBytes);
+      const candidates = this.#candidates(deposit.accountId, deposit.depositorName, policy.nameBudgetBytes);
       let outcome: MatchOutcome = evaluateMatch({ deposit, candidates, policy });
       if (outcome.kind === 'matched' && outcome.order.status === OrderStatus.Pending) {
         const paid: PendingOrder = {
@@ -157,9 +167,21 @@ export class MemoryOrderMatcher implements OrderMatcher {
     return [...this.#matches.values()];
   }
 
+  /** Orders with the same name key (the name lock of `openOrder`). */
   #sameName(accountId: AccountId, depositorName: string, budget: number): PendingOrder[] {
     const ids = this.#index(budget).get(indexKey(accountId, nameKey(depositorName, budget))) ?? [];
     return ids.map((id) => this.#orders.get(id)!);
+  }
+
+  /**
+   * Orders a printed name may pay: its name key, plus its cut key when it fills the budget. An order
+   * is indexed under its key and distinct cut keys, so no order comes back twice.
+   */
+  #candidates(accountId: AccountId, printed: string, budget: number): PendingOrder[] {
+    const orders = this.#sameName(accountId, printed, budget);
+    if (!fillsBudget(printed, budget)) return orders;
+    const cut = this.#index(budget).get(indexKey(accountId, CUT + nameKey(printed, budget))) ?? [];
+    return [...orders, ...cut.map((id) => this.#orders.get(id)!)];
   }
 
   #index(budget: number): Map<string, OrderId[]> {
@@ -173,10 +195,12 @@ export class MemoryOrderMatcher implements OrderMatcher {
   }
 
   #indexOrder(index: Map<string, OrderId[]>, order: PendingOrder, budget: number): void {
-    const key = indexKey(order.accountId, nameKey(order.depositorName, budget));
-    const ids = index.get(key);
-    if (ids === undefined) index.set(key, [order.orderId]);
-    else ids.push(order.orderId);
+    const { key, cutKeys } = expectedNameKeys(order.depositorName, budget);
+    for (const k of [key, ...cutKeys.map((cut) => CUT + cut)]) {
+      const ids = index.get(indexKey(order.accountId, k));
+      if (ids === undefined) index.set(indexKey(order.accountId, k), [order.orderId]);
+      else ids.push(order.orderId);
+    }
   }
 }
 

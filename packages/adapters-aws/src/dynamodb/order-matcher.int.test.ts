@@ -82,6 +82,27 @@ describe('DynamoDbOrderMatcher (targeted)', () => {
     expect(await pendingIndex(`closed#${a}`)).toHaveLength(1);
   });
 
+  it("a long name's cut-key aliases follow the order: pending partition while open, closed once paid", async () => {
+    const a = account();
+    // Prints "미래상사 주" (key 미래상사주): not a prefix of the order's matchName 미래상사.
+    const o = order(a, '미래상사 주식회사');
+    await matcher.openOrder({ order: o, policy: DEFAULT_MATCH_POLICY });
+    const open = (await pendingIndex(`cut#${a}`)) as { matchName: string; orderId: string }[];
+    expect(open.map((i) => i.matchName).sort()).toEqual(['미래상사주', '미래상사주식']);
+    expect(open.every((i) => i.orderId === o.orderId)).toBe(true);
+    const r = await matcher.matchDeposit({
+      deposit: deposit(a, '미래상사 주'),
+      policy: DEFAULT_MATCH_POLICY,
+      now: T0 + 120_000,
+    });
+    expect(r.outcome.kind).toBe('matched');
+    expect(await pendingIndex(`cut#${a}`)).toHaveLength(0);
+    expect(await pendingIndex(`closed-cut#${a}`)).toHaveLength(2);
+    // A name within the budget has no cut keys and writes no alias.
+    await matcher.openOrder({ order: order(a), policy: DEFAULT_MATCH_POLICY });
+    expect(await pendingIndex(`cut#${a}`)).toHaveLength(0);
+  });
+
   it('a name lock left behind by a closed order (a crash before unlocking) is taken over', async () => {
     const a = account();
     const first = order(a);

@@ -7,12 +7,17 @@
  *        matchAccount = <accountId>             while pending (the hot partition a deposit reads)
  *        matchAccount = closed#<accountId>      once paid/cancelled (read only to explain orphans)
  *        matchName    = normalizeName(name)     (closed: + '#' + createdAt, newest first)
+ *   pk = cut#<orderId>#<n>                      the order under one of its cut keys (`expectedNameKeys`:
+ *        matchAccount = cut#<accountId>         a long name the bank prints cut), same GSI:
+ *        matchAccount = closed-cut#<accountId>  once closed, matchName = <cutKey> (closed: + '#' + createdAt)
  *   pk = deposit#<accountId>#<depositId>        the first decision for a deposit (replayed)
  *   pk = name#<accountId>#<amount>#<nameKey>    name lock: one live pending order per key
  *
  * matchDeposit:
  *   Get deposit#            ── exists ──> replay (nothing changes)
  *   Query pending by begins_with(matchName, nameKey(deposit))  (+ closed ones unless an exact match)
+ *   + if the printed name fills the budget: Query cut# by matchName = nameKey(deposit), then
+ *     BatchGet those orders (consistent reads; an alias says where to look, never what the order is)
  *   evaluateMatch(...)      ── matched ──> TransactWrite{ order: pending -> paid (if status = pending),
  *                                                        deposit#: put (if absent) }
  *                           ── other   ──> Put deposit# (if absent)
@@ -41,6 +46,8 @@ import {
   type DepositMatch,
   ErrorCode,
   evaluateMatch,
+  expectedNameKeys,
+  fillsBudget,
   type GetMatchInput,
   type GetOrderInput,
   type InstantMs,
@@ -105,9 +112,19 @@ const MAX_DECISION_ROUNDS = 5;
 const orderKey = (orderId: OrderId) => `order#${orderId}`;
 const depositKey = (accountId: AccountId, depositId: DepositId) => `deposit#${accountId}#${depositId}`;
 const closedPartition = (accountId: AccountId) => `closed#${accountId}`;
+const closedSuffix = (createdAt: number) => String(createdAt).padStart(15, '0');
 /** Sorts newest first when read backwards, and stays a prefix match on the name. */
 const closedMatchName = (order: PendingOrder) =>
-  `${normalizeName(order.depositorName)}#${String(order.createdAt).padStart(15, '0')}`;
+  `${normalizeName(order.depositorName)}#${closedSuffix(order.createdAt)}`;
+/**
+ * Cut-key aliases (see the module comment) have partitions of their own: a cut key is not a prefix
+ * of the order's `matchName` ("미래상사 주식회사" prints "미래상사 주", key 미래상사주; the
+ * name's is 미래상사), and it matches only a printed name that fills the budget, so only such
+ * deposits read them.
+ */
+const cutAliasKey = (orderId: string, index: number) => `cut#${orderId}#${index}`;
+const cutPartition = (accountId: string) => `cut#${accountId}`;
+const closedCutPartition = (accountId: string) => `closed-cut#${accountId}`;
 
 /**
  * {@link OrderMatcher} over DynamoDB.
@@ -142,8 +159,13 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
     if (order.status !== OrderStatus.Pending) {
       throw invalidInput(`openOrder: order ${order.orderId} must be pending, got ${order.status}`);
     }
-    const lockKey = `name#${order.accountId}#${order.amountKrw}#${nameKey(order.depositorName, policy.nameBudgetBytes)}`;
-    const item = this.orderItem(order, { lockKey, now: order.createdAt });
+    // Cut keys are those of the budget the order is opened under (a deployment has one budget).
+    const { key, cutKeys } = expectedNameKeys(order.depositorName, policy.nameBudgetBytes);
+    const lockKey = `name#${order.accountId}#${order.amountKrw}#${key}`;
+    const item = this.orderItem(order, { lockKey, cutKeys, now: order.createdAt });
+    const aliasPuts = cutAliasItems(item, true).map((alias) => ({
+      Put: { TableName: this.tableName, Item: alias },
+    }));
     // A lock whose holder turned out not to be pending (a crash between closing and unlocking)
     // may be taken over once, conditioned on that holder.
     let staleHolder: string | undefined;
@@ -183,6 +205,7 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
                   ...l.attributes(),
                 },
               },
+              ...aliasPuts,
             ],
           }),
         );
@@ -236,6 +259,7 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
       );
       const item = out.Attributes as Item;
       await this.unlock(item);
+      await this.closeCutAliases(item);
       return { kind: 'cancelled', order: toOrder(item) };
     } catch (err) {
       const failed = conditionFailedItem(err);
@@ -267,8 +291,17 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
     if (recorded !== undefined) return { outcome: await this.replay(recorded), replayed: true };
 
     const key = nameKey(deposit.depositorName, policy.nameBudgetBytes);
-    let candidates = key === '' ? [] : await this.pendingCandidates(deposit.accountId, key);
-    if (candidates === 'too_many') return this.decide(deposit, this.tooMany(), now);
+    // Only a printed name that fills the budget can be a long name cut by the bank (a cut key).
+    const cut = key !== '' && fillsBudget(deposit.depositorName, policy.nameBudgetBytes);
+    let candidates: PendingOrder[] = [];
+    if (key !== '') {
+      const [byName, byCut] = await Promise.all([
+        this.pendingCandidates(deposit.accountId, key),
+        cut ? this.cutCandidates(deposit.accountId, key) : [],
+      ]);
+      if (byName === 'too_many' || byCut === 'too_many') return this.decide(deposit, this.tooMany(), now);
+      candidates = withFresh(byName, byCut);
+    }
     let closedRead = false;
     for (let round = 0; round < MAX_DECISION_ROUNDS; round += 1) {
       let outcome = evaluateMatch({ deposit, candidates, policy });
@@ -276,7 +309,11 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
       // of the policy): read them only then, so the usual deposit costs one Query.
       if (!closedRead && !(outcome.kind === 'matched' && outcome.excessKrw === 0) && key !== '') {
         closedRead = true;
-        candidates = [...candidates, ...(await this.closedCandidates(deposit.accountId, key))];
+        const [closed, closedByCut] = await Promise.all([
+          this.closedCandidates(deposit.accountId, key),
+          cut ? this.closedCutCandidates(deposit.accountId, key) : [],
+        ]);
+        candidates = withFresh([...candidates, ...closed], closedByCut);
         outcome = evaluateMatch({ deposit, candidates, policy });
       }
       if (outcome.kind !== 'matched' || outcome.order.status !== OrderStatus.Pending) {
@@ -302,6 +339,10 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
     const match = toMatch(record);
     if (match.undone || match.outcome.kind !== 'matched') return { kind: 'not_matched' };
     const orderId = match.outcome.order.orderId;
+    // Its cut-key aliases go back to the pending partition in the same transaction as the order,
+    // or a cut-name deposit could miss a live order. (Cut keys never change: read them first.)
+    const held = await this.getOrderItem(orderId);
+    const aliasPuts = held === undefined ? [] : cutAliasItems(held, true);
     const r = new Expr();
     const recordUpdate = {
       TableName: this.tableName,
@@ -328,7 +369,13 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
     };
     try {
       await this.client.send(
-        new TransactWriteCommand({ TransactItems: [{ Update: recordUpdate }, { Update: orderUpdate }] }),
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: recordUpdate },
+            { Update: orderUpdate },
+            ...aliasPuts.map((alias) => ({ Put: { TableName: this.tableName, Item: alias } })),
+          ],
+        }),
       );
     } catch (err) {
       const reasons = conditionCancellation(err);
@@ -413,8 +460,9 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
         return { kind: 'decided', result: { outcome: await this.replay(recorded), replayed: true } };
       return { kind: 'lost', order: reasons[0]?.item };
     }
-    const lockKey = (await this.getOrderItem(paid.orderId))?.lockKey;
-    if (typeof lockKey === 'string') await this.unlockKey(lockKey, paid.orderId);
+    const current = await this.getOrderItem(paid.orderId);
+    if (typeof current?.lockKey === 'string') await this.unlockKey(current.lockKey, paid.orderId);
+    if (current !== undefined) await this.closeCutAliases(current);
     return { kind: 'decided', result: { outcome: decided, replayed: false } };
   }
 
@@ -462,7 +510,11 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
     const orders: PendingOrder[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.queryIndex(accountId, key, { start, limit: QUERY_PAGE, newestFirst: false });
+      const page = await this.queryIndex(
+        accountId,
+        { prefix: key },
+        { start, limit: QUERY_PAGE, newestFirst: false },
+      );
       for (const item of page.items) orders.push(toOrder(item));
       if (orders.length > MAX_PENDING_CANDIDATES) return 'too_many';
       start = page.next;
@@ -474,29 +526,76 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
     const orders: PendingOrder[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.queryIndex(closedPartition(accountId), key, {
-        start,
-        limit: Math.min(QUERY_PAGE, MAX_CLOSED_CANDIDATES - orders.length),
-        newestFirst: true,
-      });
+      const page = await this.queryIndex(
+        closedPartition(accountId),
+        { prefix: key },
+        {
+          start,
+          limit: Math.min(QUERY_PAGE, MAX_CLOSED_CANDIDATES - orders.length),
+          newestFirst: true,
+        },
+      );
       for (const item of page.items) orders.push(toOrder(item));
       start = page.next;
     } while (start !== undefined && orders.length < MAX_CLOSED_CANDIDATES);
     return orders;
   }
 
+  /** Orders holding `key` as a cut key, pending when their alias was last written. */
+  private async cutCandidates(accountId: AccountId, key: string): Promise<PendingOrder[] | 'too_many'> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.queryIndex(
+        cutPartition(accountId),
+        { equals: key },
+        { start, limit: QUERY_PAGE, newestFirst: false },
+      );
+      for (const item of page.items) ids.push(String(item.orderId));
+      if (ids.length > MAX_PENDING_CANDIDATES) return 'too_many';
+      start = page.next;
+    } while (start !== undefined);
+    return this.liveOrders(ids);
+  }
+
+  /** Closed orders holding `key` as a cut key, newest first, at most {@link MAX_CLOSED_CANDIDATES}. */
+  private async closedCutCandidates(accountId: AccountId, key: string): Promise<PendingOrder[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.queryIndex(
+        closedCutPartition(accountId),
+        { prefix: `${key}#` },
+        { start, limit: Math.min(QUERY_PAGE, MAX_CLOSED_CANDIDATES - ids.length), newestFirst: true },
+      );
+      for (const item of page.items) ids.push(String(item.orderId));
+      start = page.next;
+    } while (start !== undefined && ids.length < MAX_CLOSED_CANDIDATES);
+    return this.liveOrders(ids);
+  }
+
+  /** The orders themselves, read consistently, without those TTL has expired. */
+  private async liveOrders(ids: readonly string[]): Promise<PendingOrder[]> {
+    const now = this.clock.now();
+    return (await this.readOrders([...new Set(ids)])).filter((item) => !isExpired(item, now)).map(toOrder);
+  }
+
   private async queryIndex(
     partition: string,
-    prefix: string,
+    name: { prefix: string } | { equals: string },
     options: { start: Record<string, unknown> | undefined; limit: number; newestFirst: boolean },
   ): Promise<{ items: Item[]; next: Record<string, unknown> | undefined }> {
     const e = new Expr();
+    const nameCondition =
+      'equals' in name
+        ? `${e.n('matchName')} = ${e.v(name.equals)}`
+        : `begins_with(${e.n('matchName')}, ${e.v(name.prefix)})`;
     try {
       const out = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: INDEX,
-          KeyConditionExpression: `${e.n('matchAccount')} = ${e.v(partition)} AND begins_with(${e.n('matchName')}, ${e.v(prefix)})`,
+          KeyConditionExpression: `${e.n('matchAccount')} = ${e.v(partition)} AND ${nameCondition}`,
           Limit: options.limit,
           ScanIndexForward: !options.newestFirst,
           ...(options.start === undefined ? {} : { ExclusiveStartKey: options.start }),
@@ -518,36 +617,48 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
     const fresh = new Map<string, PendingOrder>();
     if (lost !== undefined) fresh.set(String(lost.orderId), toOrder(lost));
     const missing = ids.filter((id) => !fresh.has(id));
+    for (const item of await this.readOrders(missing)) fresh.set(String(item.orderId), toOrder(item));
+    return [...fresh.values()];
+  }
+
+  /** Strongly consistent reads of orders by id (those not found are left out). */
+  private async readOrders(ids: readonly string[]): Promise<Item[]> {
+    const items: Item[] = [];
     // BatchGetItem reads at most 100 keys per call.
-    for (let i = 0; i < missing.length; i += 100) {
-      let keys: Record<string, unknown>[] = missing.slice(i, i + 100).map((id) => ({ pk: orderKey(id) }));
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] = ids
+        .slice(i, i + 100)
+        .map((id) => ({ pk: orderKey(id as OrderId) }));
       for (let attempt = 0; keys.length > 0 && attempt < 5; attempt += 1) {
         try {
           const out = await this.client.send(
             new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
           );
-          for (const item of out.Responses?.[this.tableName] ?? [])
-            fresh.set(String(item.orderId), toOrder(item));
+          items.push(...(out.Responses?.[this.tableName] ?? []));
           keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
         } catch (err) {
-          throw toRemitError(err, 'matchDeposit (refresh)');
+          throw toRemitError(err, 'matchDeposit (read orders)');
         }
       }
       if (keys.length > 0)
-        throw new RemitError(ErrorCode.Unavailable, 'matchDeposit: candidates could not be re-read', {
+        throw new RemitError(ErrorCode.Unavailable, 'matchDeposit: candidates could not be read', {
           retryable: true,
         });
     }
-    return [...fresh.values()];
+    return items;
   }
 
-  private orderItem(order: PendingOrder, extra: { lockKey: string; now: InstantMs }): Item {
+  private orderItem(
+    order: PendingOrder,
+    extra: { lockKey: string; cutKeys: readonly string[]; now: InstantMs },
+  ): Item {
     return defined({
       pk: orderKey(order.orderId),
       ...order,
       matchAccount: order.accountId,
       matchName: normalizeName(order.depositorName) || undefined,
       lockKey: extra.lockKey,
+      cutKeys: extra.cutKeys.length > 0 ? [...extra.cutKeys] : undefined,
       ttl: ttlSecondsAt(Math.max(order.expiresAt, extra.now) + this.retainMs),
     });
   }
@@ -605,6 +716,39 @@ export class DynamoDbOrderMatcher implements OrderMatcher {
     }
   }
 
+  /**
+   * A closed order's cut-key aliases move to the closed partition, on condition that the order is
+   * still closed (an undo since put them back, in its transaction). Until this runs, a pending
+   * alias of a closed order costs a read, never a wrong decision: the order itself is re-read.
+   */
+  private async closeCutAliases(order: Item): Promise<void> {
+    const aliases = cutAliasItems(order, false);
+    if (aliases.length === 0) return;
+    const e = new Expr();
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: { pk: orderKey(order.orderId as OrderId) },
+                ConditionExpression: `${e.n('status')} <> ${e.v(OrderStatus.Pending)}`,
+                ...e.attributes(),
+              },
+            },
+            ...aliases.map((alias) => ({ Put: { TableName: this.tableName, Item: alias } })),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (conditionCancellation(err) !== undefined) return; // reopened by an undo: leave them
+      const error = toRemitError(err, 'close cut-key aliases');
+      // Racing another write of the order: the aliases stay pending, which is harmless (above).
+      if (error.code !== ErrorCode.Conflict) throw error;
+    }
+  }
+
   private async getOrderItem(orderId: OrderId): Promise<Item | undefined> {
     return this.getLive(orderKey(orderId), 'getOrder');
   }
@@ -649,4 +793,28 @@ function toMatch(item: Item): DepositMatch {
     decidedAt: item.decidedAt as InstantMs,
     undone: item.undone === true,
   };
+}
+
+/**
+ * The cut-key aliases of an order item (`cutKeys`, written by `openOrder`): in the pending
+ * partition, or in the closed one sorted newest first. Same TTL as the order.
+ */
+function cutAliasItems(order: Item, pending: boolean): Item[] {
+  const cutKeys = Array.isArray(order.cutKeys) ? (order.cutKeys as string[]) : [];
+  const orderId = String(order.orderId);
+  const accountId = String(order.accountId);
+  return cutKeys.map((cutKey, index) => ({
+    pk: cutAliasKey(orderId, index),
+    orderId,
+    matchAccount: pending ? cutPartition(accountId) : closedCutPartition(accountId),
+    matchName: pending ? cutKey : `${cutKey}#${closedSuffix(Number(order.createdAt))}`,
+    ttl: order.ttl,
+  }));
+}
+
+/** `base` with the orders of `fresh` (consistent reads) in place of their versions in `base`. */
+function withFresh(base: readonly PendingOrder[], fresh: readonly PendingOrder[]): PendingOrder[] {
+  if (fresh.length === 0) return [...base];
+  const ids = new Set(fresh.map((o) => o.orderId));
+  return [...base.filter((o) => !ids.has(o.orderId)), ...fresh];
 }

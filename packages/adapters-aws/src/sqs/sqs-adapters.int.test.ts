@@ -97,6 +97,34 @@ describe('SqsRemittanceQueue', () => {
     expect(group).not.toContain('000001');
   });
 
+  it('groups a batch by remittanceGroupId by default too (SendMessageBatch, one group per payee)', async () => {
+    const url = await queue(`${uniqueName('grp-batch')}.fifo`, { FifoQueue: 'true' });
+    const payee = (accountNumber: string) => ({ ...message('x').payee, accountNumber });
+    const sent = [
+      message('q-grp-1'),
+      message('q-grp-2', { payee: payee('110-000-000002') }),
+      message('q-grp-3', { payee: payee('110-000-000003') }),
+    ];
+    expect(new Set(sent.map(remittanceGroupId)).size).toBe(3);
+    await new SqsRemittanceQueue({ client: sqs, queueUrl: url }).enqueue({ messages: sent });
+    const got = new Map<string, string | undefined>();
+    for (let empty = 0; empty < 3 && got.size < sent.length; ) {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 60,
+          MessageSystemAttributeNames: ['MessageGroupId'],
+        }),
+      );
+      const messages = out.Messages ?? [];
+      empty = messages.length === 0 ? empty + 1 : 0;
+      for (const m of messages)
+        got.set(parseRemittanceMessage(m.Body).remittanceId, m.Attributes?.MessageGroupId);
+    }
+    expect(got).toEqual(new Map(sent.map((m) => [m.remittanceId, remittanceGroupId(m)])));
+  });
+
   it('sends a custom group id and the remittance id as de-duplication id', async () => {
     const url = await queue(`${uniqueName('ids')}.fifo`, { FifoQueue: 'true' });
     const q = new SqsRemittanceQueue({

@@ -190,6 +190,84 @@ export function describeOrderMatcherContract(options: OrderMatcherContractOption
       expect((await matcher.getOrder({ orderId: b.orderId }))?.status).toBe('pending');
     });
 
+    // Bank-cut names (ADR 0006 §3, `expectedNameKeys`): the bank cuts the name as typed, so a long
+    // name printed cut may normalise to something that is not the order's name key.
+    it('a long name printed cut by the bank matches its order, whatever affix the buyer typed', async () => {
+      // Leading affix typed: "(주)한빛테크상사" prints "(주)한빛테크" (key 한빛테크, not 한빛테크상사).
+      const lead = await open(order('(주)한빛테크상사', 15_000));
+      // Trailing affix typed: "미래상사 주식회사" prints "미래상사 주" (key 미래상사주; the order's is 미래상사).
+      const trail = await open(order('미래상사 주식회사', 16_000));
+      // No affix typed: "누리솔루션즈본점" prints "누리솔루션즈", the key of "(주)누리솔루션즈본점".
+      const bare = await open(order('(주)누리솔루션즈본점', 17_000));
+      for (const [printed, amount, expected] of [
+        ['(주)한빛테크', 15_000, lead],
+        ['미래상사 주', 16_000, trail],
+        ['누리솔루션즈', 17_000, bare],
+      ] as const) {
+        const d = deposit(printed, amount);
+        const r = await match(d);
+        expect(r.outcome, printed).toMatchObject({ kind: 'matched', excessKrw: 0 });
+        if (r.outcome.kind === 'matched') expect(r.outcome.order.orderId, printed).toBe(expected.orderId);
+        expect(await matcher.getOrder({ orderId: expected.orderId })).toMatchObject({
+          status: 'paid',
+          paidBy: d.depositId,
+        });
+      }
+    });
+
+    it('a complete short name that is only a prefix of a long order name does not match it', async () => {
+      const o = await open(order('(주)한빛테크상사', 15_000));
+      // None fills the 12-byte budget, so none was cut by the bank: each must equal the name exactly.
+      for (const printed of ['한빛테크', '(주)한빛', '한빛테크상'])
+        expect((await match(deposit(printed, 15_000))).outcome.kind, printed).toBe('unmatched');
+      expect((await matcher.getOrder({ orderId: o.orderId }))?.status).toBe('pending');
+    });
+
+    it('a cut key shared by two pending orders of the same amount: ambiguous, nothing paid', async () => {
+      // Distinct names (both open), one bank-cut printing.
+      for (const [names, printed] of [
+        [['(주)한빛테크상사', '(주)한빛테크산업'], '(주)한빛테크'],
+        [['미래상사 주식회사', '미래상사 주식회사 본점'], '미래상사 주'],
+      ] as const) {
+        const a = await open(order(names[0], 15_000));
+        const b = await open(order(names[1], 15_000));
+        const r = await match(deposit(printed, 15_000));
+        expect(r.outcome.kind, printed).toBe('ambiguous');
+        if (r.outcome.kind === 'ambiguous')
+          expect([...r.outcome.candidates].sort(), printed).toEqual([a.orderId, b.orderId].sort());
+        expect((await matcher.getOrder({ orderId: a.orderId }))?.status).toBe('pending');
+        expect((await matcher.getOrder({ orderId: b.orderId }))?.status).toBe('pending');
+      }
+    });
+
+    it('a bank-cut deposit for a closed long-name order is an orphan of it, not unmatched', async () => {
+      const cancelled = await open(order('미래상사 주식회사', 15_000));
+      await matcher.cancelOrder({ orderId: cancelled.orderId, now: T0 + 1 });
+      const r = await match(deposit('미래상사 주', 15_000));
+      expect(r.outcome).toMatchObject({ kind: 'orphan', reason: 'cancelled' });
+      if (r.outcome.kind === 'orphan') expect(r.outcome.order.orderId).toBe(cancelled.orderId);
+      const paid = await open(order('(주)한빛테크상사', 15_000));
+      await match(deposit('(주)한빛테크', 15_000));
+      const again = await match(deposit('(주)한빛테크', 15_000));
+      expect(again.outcome).toMatchObject({ kind: 'orphan', reason: 'already_paid' });
+      if (again.outcome.kind === 'orphan') expect(again.outcome.order.orderId).toBe(paid.orderId);
+    });
+
+    it('undoMatch of a bank-cut match: the order is a candidate of the next bank-cut deposit again', async () => {
+      const first = await open(order('미래상사 주식회사', 15_000));
+      const d = deposit('미래상사 주', 15_000);
+      expect((await match(d)).outcome.kind).toBe('matched');
+      expect(
+        (await matcher.undoMatch({ accountId: account, depositId: d.depositId, now: T0 + 1 })).kind,
+      ).toBe('undone');
+      // Another live order under the same cut key: the next such deposit must see both.
+      const second = await open(order('미래상사 주식회사 본점', 15_000));
+      const r = await match(deposit('미래상사 주', 15_000));
+      expect(r.outcome.kind).toBe('ambiguous');
+      if (r.outcome.kind === 'ambiguous')
+        expect([...r.outcome.candidates].sort()).toEqual([first.orderId, second.orderId].sort());
+    });
+
     it('undoMatch puts an unpaid-out order back to pending; the deposit never matches again', async () => {
       const o = await open(order('김테스트', 15_000));
       const d = deposit('김테스트', 15_000);
