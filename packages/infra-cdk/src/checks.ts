@@ -165,16 +165,34 @@ function isPrivateCidr(cidr: string): boolean {
   return within(0x0a000000, 8) || within(0xac100000, 12) || within(0xc0a80000, 16);
 }
 
-function vpcSubnetKeys(context: IConstruct, vpc: ec2.IVpc): Set<string> {
+/**
+ * The VPC's subnets, plus `extra` ones an imported VPC does not list (the subnets a network
+ * created in it, the public subnets it put its NATs in).
+ */
+function vpcSubnetKeys(context: IConstruct, vpc: ec2.IVpc, extra: readonly ec2.ISubnet[] = []): Set<string> {
   const subnets = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets];
-  return new Set(subnets.map((s) => key(context, s.subnetId, vpc)));
+  return new Set([
+    ...subnets.map((s) => key(context, s.subnetId, vpc)),
+    ...extra.map((s) => key(context, s.subnetId, s)),
+  ]);
+}
+
+/** The VPC's CIDR as a comparable key, or undefined for an imported VPC that was not told it. */
+function vpcCidrKey(context: IConstruct, vpc: ec2.IVpc): string | undefined {
+  let cidr: string;
+  try {
+    cidr = vpc.vpcCidrBlock;
+  } catch {
+    return undefined;
+  }
+  return key(context, cidr, vpc);
 }
 
 /** Does this egress rule let traffic leave the VPC (towards the NAT and the internet)? */
 function leavesVpc(rule: SgRule, vpc: ec2.IVpc): boolean {
   if (rule.peerGroup !== undefined) return false;
   if (rule.cidrIp !== undefined) {
-    if (JSON.stringify(rule.cidrIp) === key(rule.context, vpc.vpcCidrBlock, vpc)) return false;
+    if (JSON.stringify(rule.cidrIp) === vpcCidrKey(rule.context, vpc)) return false;
     // A CIDR that is a token other than the VPC's own cannot be proven private: count it.
     return !(typeof rule.cidrIp === 'string' && isPrivateCidr(rule.cidrIp));
   }
@@ -212,7 +230,7 @@ export function endpointAdmissionViolations(
           coversPort(rule, INTERNET_PORT) &&
           (rule.peerGroup === key(rule.context, client.group.securityGroupId, client.group) ||
             rule.cidrIp === '0.0.0.0/0' ||
-            JSON.stringify(rule.cidrIp) === key(rule.context, vpc.vpcCidrBlock, vpc)),
+            JSON.stringify(rule.cidrIp) === vpcCidrKey(rule.context, vpc)),
       );
       if (admitted) continue;
       messages.push(
@@ -239,13 +257,14 @@ export function egressGatewayViolations(
   scope: IConstruct,
   vpc: ec2.IVpc,
   publishedAllocationIds: readonly string[],
+  subnets: readonly ec2.ISubnet[] = [],
 ): string[] {
   const root = scope.node.root;
   const messages: string[] = [];
   const gateways: { path: string; allocation: string | undefined; published: Set<string> }[] = [];
 
   for (const nat of cfnOfType(root, 'AWS::EC2::NatGateway')) {
-    if (!vpcSubnetKeys(nat, vpc).has(key(nat, prop(nat, 'subnetId')))) continue;
+    if (!vpcSubnetKeys(nat, vpc, subnets).has(key(nat, prop(nat, 'subnetId')))) continue;
     if (resolved(nat, prop(nat, 'connectivityType')) === 'private') continue;
     const allocation = prop(nat, 'allocationId');
     gateways.push({
@@ -259,13 +278,13 @@ export function egressGatewayViolations(
   const eips = cfnOfType(root, 'AWS::EC2::EIP');
   for (const instance of cfnOfType(root, 'AWS::EC2::Instance')) {
     if (resolved(instance, prop(instance, 'sourceDestCheck')) !== false) continue; // not a NAT
-    const subnetKeys = vpcSubnetKeys(instance, vpc);
+    const subnetKeys = vpcSubnetKeys(instance, vpc, subnets);
     const interfaces = resolved(instance, prop(instance, 'networkInterfaces'));
-    const subnets = [
+    const instanceSubnets = [
       key(instance, prop(instance, 'subnetId')),
       ...(Array.isArray(interfaces) ? interfaces.map((i) => JSON.stringify(field(i, 'subnetId'))) : []),
     ];
-    if (!subnets.some((s) => subnetKeys.has(s))) continue;
+    if (!instanceSubnets.some((s) => subnetKeys.has(s))) continue;
     const association = associations.find(
       (a) => key(a, prop(a, 'instanceId')) === key(a, instance.ref, instance),
     );
@@ -305,14 +324,18 @@ export function egressGatewayViolations(
  * leaves goes through the NAT and out of the allow-listed address, and the provider and every
  * AWS API this app uses are HTTPS.
  */
-export function functionEgressViolations(scope: IConstruct, vpc: ec2.IVpc): string[] {
+export function functionEgressViolations(
+  scope: IConstruct,
+  vpc: ec2.IVpc,
+  subnets: readonly ec2.ISubnet[] = [],
+): string[] {
   const root = scope.node.root;
   const messages: string[] = [];
   for (const fn of cfnOfType(root, 'AWS::Lambda::Function')) {
     const config = resolved(fn, prop(fn, 'vpcConfig'));
     const subnetIds = field(config, 'subnetIds');
     if (!Array.isArray(subnetIds)) continue;
-    const inVpc = vpcSubnetKeys(fn, vpc);
+    const inVpc = vpcSubnetKeys(fn, vpc, subnets);
     if (!subnetIds.some((s) => inVpc.has(JSON.stringify(s)))) continue;
     const groupIds = field(config, 'securityGroupIds');
     const fnName = fn.node.scope?.node.path ?? fn.node.path;
@@ -337,6 +360,104 @@ export function functionEgressViolations(scope: IConstruct, vpc: ec2.IVpc): stri
         );
       }
     }
+  }
+  return messages;
+}
+
+/**
+ * An interface endpoint that already exists (imported, so not in this app) must admit `functions`
+ * on tcp/443 through one of its security groups: rules defined in this app on those groups (a
+ * group created here, or `AWS::EC2::SecurityGroupIngress` on an imported group id) are the only
+ * evidence synth has. Without it the functions' SQS calls time out behind the endpoint's private
+ * DNS, exactly like the main server's did in the seed.
+ */
+export function reusedEndpointAdmissionViolations(
+  scope: IConstruct,
+  vpc: ec2.IVpc,
+  endpoints: readonly { readonly name: string; readonly endpoint: ec2.IInterfaceVpcEndpoint }[],
+  functions: ec2.ISecurityGroup,
+): string[] {
+  const root = scope.node.root;
+  const messages: string[] = [];
+  for (const { name, endpoint } of endpoints) {
+    const groups = endpoint.connections.securityGroups;
+    const admitted = groups.some((group) => {
+      const cfn = findGroup(root, scope, group.securityGroupId);
+      const rules = cfn
+        ? rulesOf(root, cfn, 'ingress')
+        : standaloneIngressOn(root, scope, group.securityGroupId);
+      return rules.some(
+        (rule) =>
+          coversPort(rule, INTERNET_PORT) &&
+          (rule.peerGroup === key(rule.context, functions.securityGroupId, functions) ||
+            rule.cidrIp === '0.0.0.0/0' ||
+            JSON.stringify(rule.cidrIp) === vpcCidrKey(rule.context, vpc)),
+      );
+    });
+    if (admitted) continue;
+    messages.push(
+      `The reused ${name} endpoint ${endpoint.node.path} does not visibly admit the functions' security group ` +
+        `(${functions.node.path}) on tcp/443: ${
+          groups.length === 0
+            ? 'it was imported without security groups'
+            : "no rule in this app admits it on the endpoint's groups (an imported group with mutable: false gets none)"
+        }. Its private DNS already answers for the whole VPC, so the functions' calls would time out. Import ` +
+        'the endpoint with its security groups (mutable), or, if they already admit the functions (for example the ' +
+        "new private subnets' CIDRs on 443), say so with reusedEndpointsAdmission: 'admitted-by-caller'.",
+    );
+  }
+  return messages;
+}
+
+/** Standalone ingress rules in the app on a group that is not defined in it (an imported `sg-...`). */
+function standaloneIngressOn(root: IConstruct, context: IConstruct, groupId: string): SgRule[] {
+  const wanted = key(context, groupId);
+  return cfnOfType(root, 'AWS::EC2::SecurityGroupIngress')
+    .filter((r) => key(r, prop(r, 'groupId')) === wanted)
+    .map((r) => {
+      const raw: Props = {};
+      for (const name of [
+        'ipProtocol',
+        'fromPort',
+        'toPort',
+        'cidrIp',
+        'cidrIpv6',
+        'sourceSecurityGroupId',
+      ]) {
+        raw[name] = resolved(r, prop(r, name));
+      }
+      return toRule(raw, r, 'sourceSecurityGroupId');
+    });
+}
+
+/**
+ * A function carrying the network's function security group must run only in the network's own
+ * private subnets: those are the ones routed through the NAT with the published Elastic IP. In
+ * an existing VPC the other private subnets route through someone else's NAT (another address).
+ */
+export function functionSubnetViolations(
+  scope: IConstruct,
+  functions: ec2.ISecurityGroup,
+  subnets: readonly ec2.ISubnet[],
+): string[] {
+  const root = scope.node.root;
+  const messages: string[] = [];
+  for (const fn of cfnOfType(root, 'AWS::Lambda::Function')) {
+    const config = resolved(fn, prop(fn, 'vpcConfig'));
+    const groupIds = field(config, 'securityGroupIds');
+    const subnetIds = field(config, 'subnetIds');
+    if (!Array.isArray(groupIds) || !Array.isArray(subnetIds)) continue;
+    const groupKey = key(fn, functions.securityGroupId, functions);
+    if (!groupIds.some((g) => JSON.stringify(g) === groupKey)) continue;
+    const own = new Set(subnets.map((s) => key(fn, s.subnetId, s)));
+    const outside = subnetIds.filter((s) => !own.has(JSON.stringify(s)));
+    if (outside.length === 0) continue;
+    messages.push(
+      `Function ${fn.node.scope?.node.path ?? fn.node.path} runs in subnet(s) ${outside
+        .map((s) => JSON.stringify(s))
+        .join(', ')} outside the network's function subnets: its transfers would not leave through the ` +
+        "NAT with the published Elastic IP. Use the network's functionSubnets.",
+    );
   }
   return messages;
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -6,8 +6,12 @@ import {
   egressGatewayViolations,
   endpointAdmissionViolations,
   functionEgressViolations,
+  functionSubnetViolations,
   INTERNET_PORT,
+  reusedEndpointAdmissionViolations,
 } from './checks.js';
+
+const DECLARED_CLIENT = 'Declared SQS client';
 
 /** How private subnets reach the internet. */
 export const NatKind = {
@@ -79,6 +83,71 @@ export interface StaticEgressNetworkProps {
   readonly vpcCidr?: string;
 
   /**
+   * Deploy into this existing VPC (imported with `Vpc.fromLookup` or `Vpc.fromVpcAttributes`)
+   * instead of creating one. Nothing that already exists in it is changed: the construct adds
+   * its NAT(s) to `natSubnets`, NEW private subnets (`privateSubnetCidrs`) whose own route tables
+   * default-route to those NATs, and the endpoints; existing subnets and route tables are left
+   * as they are, so the other workloads keep their routes (and their own NAT, if any).
+   * Requires `privateSubnetCidrs`, and `sqsClients` or `sqsClientsAcknowledged` unless both
+   * interface endpoints are reused or disabled. See the README, "Deploying into an existing VPC".
+   *
+   * @default - a new VPC over two AZs
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Existing-VPC mode: the public subnets (routed to an internet gateway) the NATs go into,
+   * one per NAT, in different AZs.
+   *
+   * @default - the first `natGateways` of `vpc.publicSubnets`
+   */
+  readonly natSubnets?: readonly ec2.ISubnet[];
+
+  /**
+   * Existing-VPC mode: CIDRs of the private subnets this construct creates for the functions,
+   * the cache and the endpoints, one per AZ (the i-th in `vpc.availabilityZones[i]`), each
+   * unused in the VPC. Each gets its own route table whose default route is the NAT in its AZ
+   * (or the only NAT). Prefer /22 or larger; give two for two AZs.
+   */
+  readonly privateSubnetCidrs?: readonly string[];
+
+  /**
+   * Existing-VPC mode: set to `'none-other-in-vpc'` to state that nothing else in the VPC calls
+   * SQS or Secrets Manager, instead of declaring `sqsClients`. Without one of the two, synth
+   * fails whenever this construct creates an interface endpoint with private DNS there.
+   *
+   * @default - not acknowledged
+   */
+  readonly sqsClientsAcknowledged?: 'none-other-in-vpc';
+
+  /**
+   * Existing-VPC mode: an SQS interface endpoint that already exists in the VPC (with private
+   * DNS, usually already admitting the main server) to use instead of creating a second one,
+   * which would fail to deploy anyway (only one endpoint per service may own the private DNS
+   * name). The construct admits the functions' security group on tcp/443 to the endpoint's
+   * security groups (import them mutable), and synth fails if it cannot see that admission.
+   *
+   * @default - a new SQS interface endpoint, if `interfaceEndpoints`
+   */
+  readonly sqsEndpoint?: ec2.IInterfaceVpcEndpoint;
+
+  /**
+   * Existing-VPC mode: an existing Secrets Manager interface endpoint to use, as `sqsEndpoint`.
+   *
+   * @default - a new Secrets Manager interface endpoint, if `interfaceEndpoints`
+   */
+  readonly secretsManagerEndpoint?: ec2.IInterfaceVpcEndpoint;
+
+  /**
+   * Set to `'admitted-by-caller'` when the reused endpoints' security groups already admit the
+   * functions on tcp/443 in a way synth cannot see (their groups are imported immutable and
+   * admit, say, the new private subnets' CIDRs). This turns the admission check off for them.
+   *
+   * @default - the construct adds the rule and the check verifies it
+   */
+  readonly reusedEndpointsAdmission?: 'admitted-by-caller';
+
+  /**
    * Retention of the VPC flow logs (all traffic, to CloudWatch Logs).
    *
    * @default logs.RetentionDays.THREE_MONTHS
@@ -96,6 +165,10 @@ export interface StaticEgressNetworkProps {
  * client is not admitted by an interface endpoint, when the NATs and the published Elastic IPs
  * do not match one to one, or when a function in the VPC can reach the internet on anything but
  * tcp/443.
+ *
+ * With `vpc` it deploys into an existing VPC instead: NATs in the given public subnets, new
+ * private subnets routed to them, no change to existing routes, and synth fails unless the other
+ * SQS clients of that VPC are declared (or their absence acknowledged).
  *
  * @example
  * const network = new StaticEgressNetwork(stack, 'Network', {
@@ -118,8 +191,19 @@ export class StaticEgressNetwork extends Construct {
   readonly egressIps: readonly string[];
   /** The NAT instances, when `natKind` is `instance`. */
   readonly natInstances: readonly ec2.Instance[];
+  /** The subnets the functions (and the cache, and the endpoints) run in. */
+  readonly privateSubnets: readonly ec2.ISubnet[];
+  /** True when deployed into a VPC given by the caller. */
+  readonly existingVpc: boolean;
 
   private readonly endpointClients: { readonly name: string; readonly group: ec2.ISecurityGroup }[] = [];
+  private readonly reusedEndpoints: {
+    readonly name: string;
+    readonly endpoint: ec2.IInterfaceVpcEndpoint;
+  }[] = [];
+  /** Subnets this construct puts resources into that the VPC object may not list. */
+  private readonly ownSubnets: ec2.ISubnet[] = [];
+  private createdPrivateDnsEndpoint = false;
 
   constructor(scope: Construct, id: string, props: StaticEgressNetworkProps = {}) {
     super(scope, id);
@@ -152,6 +236,169 @@ export class StaticEgressNetwork extends Construct {
     this.egressIps = created.map((eip) => eip.ref);
 
     const natKind = props.natKind ?? NatKind.GATEWAY;
+    this.existingVpc = props.vpc !== undefined;
+    if (props.vpc) {
+      if (natKind === NatKind.INSTANCE) {
+        throw new Error(
+          `${this.node.path}: natKind 'instance' is not supported with an existing vpc yet; use the NAT gateway`,
+        );
+      }
+      if (props.vpcCidr !== undefined) {
+        throw new Error(`${this.node.path}: vpcCidr applies to a new VPC only; the given vpc has its own`);
+      }
+      this.vpc = props.vpc;
+      this.privateSubnets = this.egressInExistingVpc(props.vpc, natCount, props);
+      this.natInstances = [];
+    } else {
+      for (const name of [
+        'natSubnets',
+        'privateSubnetCidrs',
+        'sqsClientsAcknowledged',
+        'sqsEndpoint',
+        'secretsManagerEndpoint',
+        'reusedEndpointsAdmission',
+      ] as const) {
+        if (props[name] !== undefined) {
+          throw new Error(`${this.node.path}: ${name} applies to an existing vpc only (set vpc)`);
+        }
+      }
+      const { vpc, natInstances } = this.newVpc(natCount, natKind, props);
+      this.vpc = vpc;
+      this.privateSubnets = vpc.privateSubnets;
+      this.natInstances = natInstances;
+    }
+
+    this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
+      vpc: this.vpc,
+      description: 'remit functions: HTTPS out only (provider via the NAT EIP, AWS APIs via endpoints)',
+      allowAllOutbound: false,
+    });
+    this.functionSecurityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(INTERNET_PORT),
+      'HTTPS: the transfer provider through the NAT, AWS APIs through the endpoints',
+    );
+    if (this.natProvider) this.configureNatInstances(this.natProvider);
+
+    const flowLogDestination = ec2.FlowLogDestination.toCloudWatchLogs(
+      new logs.LogGroup(this, 'FlowLogGroup', {
+        retention: props.flowLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+    );
+    if (props.vpc) {
+      // The VPC belongs to others: log the subnets this construct owns, not their traffic.
+      this.privateSubnets.forEach((subnet, i) => {
+        new ec2.FlowLog(this, `FlowLog${i + 1}`, {
+          resourceType: ec2.FlowLogResourceType.fromSubnet(subnet),
+          destination: flowLogDestination,
+          trafficType: ec2.FlowLogTrafficType.ALL,
+        });
+      });
+    } else {
+      (this.vpc as unknown as ec2.Vpc).addFlowLog('FlowLog', {
+        destination: flowLogDestination,
+        trafficType: ec2.FlowLogTrafficType.ALL,
+      });
+    }
+
+    const interfaceEndpoints = props.interfaceEndpoints ?? true;
+    const services = [
+      [ec2.InterfaceVpcEndpointAwsService.SQS, 'Sqs', props.sqsEndpoint],
+      [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, 'SecretsManager', props.secretsManagerEndpoint],
+    ] as const;
+    if (!interfaceEndpoints && (props.sqsEndpoint || props.secretsManagerEndpoint)) {
+      throw new Error(`${this.node.path}: interfaceEndpoints is false but an endpoint to reuse was given`);
+    }
+    const toCreate = interfaceEndpoints ? services.filter(([, , reused]) => reused === undefined) : [];
+    if (toCreate.length > 0) {
+      this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+        vpc: this.vpc,
+        description: 'SQS and Secrets Manager interface endpoints: 443 from declared clients only',
+        allowAllOutbound: false,
+      });
+      this.admit('the functions', this.functionSecurityGroup);
+      for (const [service, name] of toCreate) {
+        const options: ec2.InterfaceVpcEndpointOptions = {
+          service,
+          privateDnsEnabled: true,
+          securityGroups: [this.endpointSecurityGroup],
+          // Admission is per client below, never "the whole VPC CIDR": that is the decision to
+          // make visible, and the check enforces it.
+          open: false,
+          subnets: this.functionSubnets,
+        };
+        // New-VPC mode keeps the endpoints under the VPC (their logical ids must not change).
+        if (props.vpc) new ec2.InterfaceVpcEndpoint(this, `${name}Endpoint`, { vpc: this.vpc, ...options });
+        else this.vpc.addInterfaceEndpoint(name, options);
+      }
+      this.createdPrivateDnsEndpoint = true;
+    } else {
+      this.endpointSecurityGroup = undefined;
+    }
+    for (const [, name, reused] of services) {
+      if (!reused) continue;
+      this.reusedEndpoints.push({ name, endpoint: reused });
+      if (props.reusedEndpointsAdmission === undefined) {
+        // Additive only: one more ingress rule on the existing endpoint's (mutable) group.
+        reused.connections.allowFrom(
+          this.functionSecurityGroup,
+          ec2.Port.tcp(INTERNET_PORT),
+          `remit functions (${this.node.path}) to the ${name} endpoint`,
+        );
+      }
+    }
+    for (const client of props.sqsClients ?? []) this.addSqsClient(client);
+
+    this.publishEgress();
+
+    const subnets = [...this.ownSubnets, ...this.privateSubnets];
+    this.node.addValidation({
+      validate: () => [
+        ...(props.vpc ? this.undeclaredClientViolations(props) : []),
+        ...endpointAdmissionViolations(this, this.vpc, this.endpointClients),
+        ...reusedEndpointAdmissionViolations(
+          this,
+          this.vpc,
+          props.reusedEndpointsAdmission === undefined ? this.reusedEndpoints : [],
+          this.functionSecurityGroup,
+        ),
+        ...egressGatewayViolations(this, this.vpc, this.egressAllocationIds, subnets),
+        ...functionEgressViolations(this, this.vpc, subnets),
+        ...functionSubnetViolations(this, this.functionSecurityGroup, this.privateSubnets),
+      ],
+    });
+  }
+
+  /** The private subnets functions run in. */
+  get functionSubnets(): ec2.SubnetSelection {
+    return this.existingVpc
+      ? { subnets: [...this.privateSubnets] }
+      : { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  }
+
+  /**
+   * Declares another SQS (and Secrets Manager) client in this VPC, such as the main server, and
+   * admits it on tcp/443 to every interface endpoint.
+   */
+  addSqsClient(group: ec2.ISecurityGroup): void {
+    this.endpointClients.push({ name: DECLARED_CLIENT, group });
+    if (this.endpointSecurityGroup) {
+      this.endpointSecurityGroup.addIngressRule(
+        group,
+        ec2.Port.tcp(INTERNET_PORT),
+        `SQS/Secrets Manager client ${group.node.path}`,
+      );
+    }
+  }
+
+  private natProvider: ec2.NatInstanceProviderV2 | undefined;
+
+  private newVpc(
+    natCount: number,
+    natKind: NatKind,
+    props: StaticEgressNetworkProps,
+  ): { vpc: ec2.IVpc; natInstances: readonly ec2.Instance[] } {
     const natInstanceType =
       props.natInstanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO);
     const instanceProvider =
@@ -168,6 +415,7 @@ export class StaticEgressNetwork extends Construct {
             defaultAllowedTraffic: ec2.NatTrafficDirection.NONE,
           })
         : undefined;
+    this.natProvider = instanceProvider;
 
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.vpcCidr ?? '10.0.0.0/16'),
@@ -191,87 +439,120 @@ export class StaticEgressNetwork extends Construct {
     });
     // aws-cdk-lib's (jsii) declarations predate exactOptionalPropertyTypes, under which a `Vpc`
     // is not assignable to `IVpc`; it is one.
-    this.vpc = vpc as unknown as ec2.IVpc;
-
-    this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
-      vpc: this.vpc,
-      description: 'remit functions: HTTPS out only (provider via the NAT EIP, AWS APIs via endpoints)',
-      allowAllOutbound: false,
-    });
-    this.functionSecurityGroup.addEgressRule(
-      ec2.Peer.anyIpv4(),
-      ec2.Port.tcp(INTERNET_PORT),
-      'HTTPS: the transfer provider through the NAT, AWS APIs through the endpoints',
-    );
-
-    this.natInstances = instanceProvider ? instanceProvider.gatewayInstances : [];
-    if (instanceProvider) this.configureNatInstances(instanceProvider);
-
-    vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(
-        new logs.LogGroup(this, 'FlowLogGroup', {
-          retention: props.flowLogRetention ?? logs.RetentionDays.THREE_MONTHS,
-          removalPolicy: RemovalPolicy.RETAIN,
-        }),
-      ),
-      trafficType: ec2.FlowLogTrafficType.ALL,
-    });
-
-    if (props.interfaceEndpoints ?? true) {
-      this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
-        vpc: this.vpc,
-        description: 'SQS and Secrets Manager interface endpoints: 443 from declared clients only',
-        allowAllOutbound: false,
-      });
-      this.admit('the functions', this.functionSecurityGroup);
-      for (const [service, name] of [
-        [ec2.InterfaceVpcEndpointAwsService.SQS, 'Sqs'],
-        [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, 'SecretsManager'],
-      ] as const) {
-        this.vpc.addInterfaceEndpoint(name, {
-          service,
-          privateDnsEnabled: true,
-          securityGroups: [this.endpointSecurityGroup],
-          // Admission is per client below, never "the whole VPC CIDR": that is the decision to
-          // make visible, and the check enforces it.
-          open: false,
-          subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-        });
-      }
-    } else {
-      this.endpointSecurityGroup = undefined;
-    }
-    for (const client of props.sqsClients ?? []) this.addSqsClient(client);
-
-    this.publishEgress();
-
-    this.node.addValidation({
-      validate: () => [
-        ...endpointAdmissionViolations(this, this.vpc, this.endpointClients),
-        ...egressGatewayViolations(this, this.vpc, this.egressAllocationIds),
-        ...functionEgressViolations(this, this.vpc),
-      ],
-    });
-  }
-
-  /** The private subnets functions run in. */
-  get functionSubnets(): ec2.SubnetSelection {
-    return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    return {
+      vpc: vpc as unknown as ec2.IVpc,
+      natInstances: instanceProvider ? instanceProvider.gatewayInstances : [],
+    };
   }
 
   /**
-   * Declares another SQS (and Secrets Manager) client in this VPC, such as the main server, and
-   * admits it on tcp/443 to every interface endpoint.
+   * Existing-VPC mode: NAT gateway(s) with the published EIP(s) in the given public subnets, and
+   * NEW private subnets with their own route tables pointing at them. No existing route table
+   * is touched: the VPC's other workloads keep their routes, and the functions cannot end up
+   * behind someone else's NAT (a subnet routed through another NAT leaves from an address the
+   * provider never allow-listed).
    */
-  addSqsClient(group: ec2.ISecurityGroup): void {
-    this.endpointClients.push({ name: 'Declared SQS client', group });
-    if (this.endpointSecurityGroup) {
-      this.endpointSecurityGroup.addIngressRule(
-        group,
-        ec2.Port.tcp(INTERNET_PORT),
-        `SQS/Secrets Manager client ${group.node.path}`,
+  private egressInExistingVpc(
+    vpc: ec2.IVpc,
+    natCount: number,
+    props: StaticEgressNetworkProps,
+  ): ec2.ISubnet[] {
+    const where = this.node.path;
+    const natSubnets = [...(props.natSubnets ?? vpc.publicSubnets.slice(0, natCount))];
+    if (natSubnets.length !== natCount) {
+      throw new Error(
+        `${where}: ${natCount} NAT(s) need ${natCount} public subnet(s) (natSubnets), got ${natSubnets.length}` +
+          (props.natSubnets ? '' : ' from vpc.publicSubnets'),
       );
     }
+    const knownPublic = new Set(vpc.publicSubnets.map((s) => s.subnetId));
+    for (const subnet of natSubnets) {
+      if (!Token.isUnresolved(subnet.subnetId) && knownPublic.size > 0 && !knownPublic.has(subnet.subnetId)) {
+        throw new Error(
+          `${where}: natSubnets ${subnet.subnetId} is not one of the VPC's public subnets ` +
+            `(${[...knownPublic].join(', ')}): a NAT gateway needs a subnet routed to an internet gateway`,
+        );
+      }
+    }
+    const cidrs = props.privateSubnetCidrs ?? [];
+    if (cidrs.length === 0) {
+      throw new Error(
+        `${where}: privateSubnetCidrs is required with an existing vpc: this construct creates its own ` +
+          'private subnets (one per AZ, unused CIDRs of the VPC) routed to its NAT, and never changes ' +
+          "the routes of the VPC's existing subnets",
+      );
+    }
+    const azs = vpc.availabilityZones;
+    if (cidrs.length > azs.length) {
+      throw new Error(`${where}: ${cidrs.length} privateSubnetCidrs but the vpc lists ${azs.length} AZ(s)`);
+    }
+    const natAz = (subnet: ec2.ISubnet): string | undefined => {
+      try {
+        return subnet.availabilityZone;
+      } catch {
+        return undefined; // imported with fromSubnetId: AZ unknown
+      }
+    };
+
+    const nats = natSubnets.map((subnet, i) => {
+      const allocationId = this.egressAllocationIds[i];
+      if (allocationId === undefined) throw new Error(`${where}: no Elastic IP for NAT ${i + 1}`);
+      const nat = new ec2.CfnNatGateway(this, `NatGateway${i + 1}`, {
+        subnetId: subnet.subnetId,
+        allocationId,
+        tags: [{ key: 'Name', value: `${where}/NatGateway${i + 1}` }],
+      });
+      this.ownSubnets.push(subnet);
+      return { nat, az: natAz(subnet) };
+    });
+
+    const privateSubnets = cidrs.map((cidrBlock, i) => {
+      const availabilityZone = azs[i] as string;
+      const subnet = new ec2.PrivateSubnet(this, `PrivateSubnet${i + 1}`, {
+        vpcId: vpc.vpcId,
+        availabilityZone,
+        cidrBlock,
+        mapPublicIpOnLaunch: false,
+      });
+      const nat =
+        nats.length === 1 ? nats[0] : nats.find((n) => n.az !== undefined && n.az === availabilityZone);
+      if (!nat) {
+        throw new Error(
+          `${where}: no NAT in ${availabilityZone} for privateSubnetCidrs ${cidrBlock}: with one NAT per ` +
+            'AZ, give natSubnets (with known AZs) in the same AZs as vpc.availabilityZones',
+        );
+      }
+      subnet.addDefaultNatRoute(nat.nat.ref);
+      subnet.node.addDependency(nat.nat);
+      return subnet;
+    });
+
+    new ec2.GatewayVpcEndpoint(this, 'DynamoDbEndpoint', {
+      vpc,
+      service: ec2.GatewayVpcEndpointAwsService.DYNAMODB,
+      // Only this construct's route tables: the other subnets' routes stay untouched.
+      subnets: [{ subnets: privateSubnets }],
+    });
+    return privateSubnets;
+  }
+
+  /**
+   * Existing-VPC mode: an interface endpoint with private DNS created here answers for every SQS
+   * (Secrets Manager) client in the VPC; the caller must say who those are, or that there are none.
+   */
+  private undeclaredClientViolations(props: StaticEgressNetworkProps): string[] {
+    if (!this.createdPrivateDnsEndpoint) return [];
+    if (props.sqsClientsAcknowledged === 'none-other-in-vpc') return [];
+    if (this.endpointClients.some((c) => c.name === DECLARED_CLIENT)) return [];
+    return [
+      `${this.node.path} creates SQS/Secrets Manager interface endpoints with private DNS in an existing VPC, ` +
+        'but declares no other client of those services. Private DNS makes sqs.<region>.amazonaws.com resolve ' +
+        'to the endpoint for EVERY resource in the VPC, and the endpoint admits only the security groups it ' +
+        "knows: the main server's SQS calls would time out (the outage this package exists to prevent). " +
+        'Declare every security group in the VPC that calls SQS or Secrets Manager with sqsClients (or ' +
+        "addSqsClient), or set sqsClientsAcknowledged: 'none-other-in-vpc' if there is none, or reuse the " +
+        "VPC's existing endpoint with sqsEndpoint / secretsManagerEndpoint.",
+    ];
   }
 
   private admit(name: string, group: ec2.ISecurityGroup): void {

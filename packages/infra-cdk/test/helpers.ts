@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RemitStack, type RemitStackProps } from '../bin/remit-stack.js';
+import { RemittanceService, StaticEgressNetwork, type StaticEgressNetworkProps } from '../src/index.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const readJson = (path: string) => JSON.parse(readFileSync(here(path), 'utf8')) as { context?: object };
@@ -59,4 +61,50 @@ export function sampleStack(
   id = 'Remit',
 ): RemitStack {
   return new RemitStack(app, id, { ...sampleProps, ...props });
+}
+
+/** The team's existing VPC (the main server lives in its private subnets), as the caller imports it. */
+export const sharedVpc = {
+  vpcId: 'vpc-0a1b2c3d4e5f60718',
+  vpcCidrBlock: '10.20.0.0/16',
+  availabilityZones: ['ap-northeast-2a', 'ap-northeast-2c'],
+  publicSubnetIds: ['subnet-0aaaa00000000pub1', 'subnet-0aaaa00000000pub2'],
+  publicSubnetRouteTableIds: ['rtb-0aaaa000000000pub', 'rtb-0aaaa000000000pub'],
+  privateSubnetIds: ['subnet-0aaaa00000000app1', 'subnet-0aaaa00000000app2'],
+  privateSubnetRouteTableIds: ['rtb-0aaaa00000000app1', 'rtb-0aaaa00000000app2'],
+  mainServerSecurityGroupId: 'sg-0aaaa000000000main',
+} as const;
+
+/** Network props of an existing-VPC stack, built in its scope (imports need one). */
+export type ExistingVpcNetworkProps = (stack: Stack, vpc: ec2.IVpc) => Partial<StaticEgressNetworkProps>;
+
+/**
+ * A stack deploying remit into {@link sharedVpc}: NAT in its first public subnet, two new
+ * private subnets, the main server declared as an SQS client. `network` overrides those props.
+ */
+export function existingVpcStack(
+  app: App = newApp(),
+  network: ExistingVpcNetworkProps = () => ({}),
+  id = 'RemitShared',
+): Stack & { network: StaticEgressNetwork; service: RemittanceService; vpc: ec2.IVpc } {
+  const stack = new Stack(app, id, { env });
+  const { mainServerSecurityGroupId, ...attributes } = sharedVpc;
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'SharedVpc', {
+    ...attributes,
+    availabilityZones: [...attributes.availabilityZones],
+    publicSubnetIds: [...attributes.publicSubnetIds],
+    publicSubnetRouteTableIds: [...attributes.publicSubnetRouteTableIds],
+    privateSubnetIds: [...attributes.privateSubnetIds],
+    privateSubnetRouteTableIds: [...attributes.privateSubnetRouteTableIds],
+  });
+  const networkProps: StaticEgressNetworkProps = {
+    vpc,
+    privateSubnetCidrs: ['10.20.64.0/22', '10.20.68.0/22'],
+    sqsClients: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'MainServer', mainServerSecurityGroupId)],
+    ...network(stack, vpc),
+  };
+  const egress = new StaticEgressNetwork(stack, 'Network', networkProps);
+  const { env: _env, ...serviceProps } = sampleProps;
+  const service = new RemittanceService(stack, 'Remittance', { network: egress, ...serviceProps });
+  return Object.assign(stack, { network: egress, service, vpc });
 }

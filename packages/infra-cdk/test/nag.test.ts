@@ -8,17 +8,21 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { NatKind } from '../src/index.js';
-import { newApp, removeOutdirs, sampleStack } from './helpers.js';
+import { existingVpcStack, newApp, removeOutdirs, sampleStack } from './helpers.js';
 
 afterAll(removeOutdirs);
 
 const ACKNOWLEDGED = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
 
-/** Both NAT flavours, in one app (two stacks built from the same constructs must not collide). */
+/**
+ * Both NAT flavours and the existing-VPC mode, in one app (stacks built from the same constructs
+ * must not collide).
+ */
 function sampleApp(): App {
   const app = newApp({ cfnValidation: true });
   sampleStack(app);
   sampleStack(app, { natKind: NatKind.INSTANCE, natGateways: 2 }, 'RemitNatInstance');
+  existingVpcStack(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
 }
