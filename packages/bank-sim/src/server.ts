@@ -93,7 +93,7 @@ function checkRandomFaults(config: RandomFaults): void {
   if (sum > 1 + 1e-9) throw new Error(`bank-sim: fault rates add up to ${sum} > 1`);
 }
 
-function issuesOf(error: z.ZodError): string {
+function issuesOf(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)

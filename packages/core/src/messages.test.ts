@@ -65,6 +65,13 @@ describe('parseRemittanceMessage', () => {
     expect(message).toContain('payee.bankCode: bankCode must be 3 digits');
   });
 
+  it('words the checks that have no message of their own like classic zod', () => {
+    // zod/mini ships no locale: without core's English one this would read "Invalid input".
+    const message = problem({ ...valid, orderId: 7, payee: { ...valid.payee, holderName: '' } });
+    expect(message).toContain('orderId: Invalid input: expected string, received number');
+    expect(message).toContain('payee.holderName: Too small: expected string to have >=1 characters');
+  });
+
   it('rejects a non-object root and reports it as (root)', () => {
     expect(problem(42)).toContain('(root)');
     expect(problem('null')).toContain('(root)');

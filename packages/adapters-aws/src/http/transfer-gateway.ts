@@ -42,7 +42,7 @@ import {
   toWireAccountNum,
   transferResponseSchema,
 } from '@remit/core';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import {
   notSentError,
   ProviderHttp,
@@ -221,7 +221,7 @@ export class HttpTransferGateway implements TransferGateway {
   }
 
   private classify<
-    S extends z.ZodType<{ rsp_code: string; rsp_message: string; bank_rsp_code?: string | undefined }>,
+    S extends z.ZodMiniType<{ rsp_code: string; rsp_message: string; bank_rsp_code?: string | undefined }>,
   >(
     transport: Transport,
     schema: S,

@@ -23,7 +23,7 @@
  * (`O0001`), 403 for a refused source address (`O0002`); a 5xx is a provider fault. A client
  * classifies by the codes in the body, never by the status alone.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ErrorCode, invalidInput, RemitError } from '../errors.js';
 import type { Krw } from '../money.js';
 import { parseKrw } from '../money.js';
@@ -35,6 +35,7 @@ import type {
 } from '../ports/transfer-gateway.js';
 import type { BusinessDate, InstantMs } from '../time.js';
 import { businessDateOf, KST_OFFSET_MS, parseBusinessDate, startOfBusinessDate } from '../time.js';
+import '../zod-locale.js';
 
 // ------------------------------------------------------------------------------------ paths
 
@@ -709,36 +710,42 @@ const BANK_TRAN_ID = /^[A-Z0-9]{10}U[A-Z0-9]{9}$/;
 const TRAN_AMT = /^[1-9]\d{0,11}$/;
 const ACCOUNT_NUM = /^\d{6,16}$/;
 
-const bankTranId = z.string().regex(BANK_TRAN_ID, 'bank_tran_id must be <10-char institution>U<9 chars>');
-const tranDtime = z.string().refine(
-  (s) => {
-    try {
-      parseTranDtime(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be YYYYMMDDhhmmss (KST)' },
+const bankTranId = z
+  .string()
+  .check(z.regex(BANK_TRAN_ID, 'bank_tran_id must be <10-char institution>U<9 chars>'));
+const tranDtime = z.string().check(
+  z.refine(
+    (s) => {
+      try {
+        parseTranDtime(s);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be YYYYMMDDhhmmss (KST)' },
+  ),
 );
-const yyyymmdd = z.string().refine(
-  (s) => {
-    try {
-      parseBusinessDate(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be YYYYMMDD' },
+const yyyymmdd = z.string().check(
+  z.refine(
+    (s) => {
+      try {
+        parseBusinessDate(s);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be YYYYMMDD' },
+  ),
 );
-const hhmmss = z.string().regex(/^([01]\d|2[0-3])[0-5]\d[0-5]\d$/, 'must be hhmmss');
-const tranAmt = z.string().regex(TRAN_AMT, 'tran_amt must be digits, 1..999999999999');
+const hhmmss = z.string().check(z.regex(/^([01]\d|2[0-3])[0-5]\d[0-5]\d$/, 'must be hhmmss'));
+const tranAmt = z.string().check(z.regex(TRAN_AMT, 'tran_amt must be digits, 1..999999999999'));
 /** Balances may be zero. */
-const balanceAmt = z.string().regex(/^(0|[1-9]\d{0,14})$/, 'must be digits');
-const accountNum = z.string().regex(ACCOUNT_NUM, 'account number must be 6-16 digits');
-const bankCode = z.string().regex(/^\d{3}$/, 'bank code must be 3 digits');
-const cursor = z.string().max(256);
+const balanceAmt = z.string().check(z.regex(/^(0|[1-9]\d{0,14})$/, 'must be digits'));
+const accountNum = z.string().check(z.regex(ACCOUNT_NUM, 'account number must be 6-16 digits'));
+const bankCode = z.string().check(z.regex(/^\d{3}$/, 'bank code must be 3 digits'));
+const cursor = z.string().check(z.maxLength(256));
 const yn = z.enum(['Y', 'N']);
 
 /**
@@ -752,11 +759,11 @@ const yn = z.enum(['Y', 'N']);
  */
 export const envelopeSchema = z.object({
   /** The center's id of this API call (unique; for audit). */
-  api_tran_id: z.string().min(1).max(40),
+  api_tran_id: z.string().check(z.minLength(1), z.maxLength(40)),
   /** KST `YYYYMMDDhhmmssSSS`. */
-  api_tran_dtm: z.string().regex(/^\d{17}$/),
-  rsp_code: z.string().min(1).max(5),
-  rsp_message: z.string().max(300),
+  api_tran_dtm: z.string().check(z.regex(/^\d{17}$/)),
+  rsp_code: z.string().check(z.minLength(1), z.maxLength(5)),
+  rsp_message: z.string().check(z.maxLength(300)),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
@@ -769,8 +776,8 @@ export type Envelope = z.infer<typeof envelopeSchema>;
  * ```
  */
 export const tokenRequestSchema = z.object({
-  client_id: z.string().min(1).max(100),
-  client_secret: z.string().min(1).max(200),
+  client_id: z.string().check(z.minLength(1), z.maxLength(100)),
+  client_secret: z.string().check(z.minLength(1), z.maxLength(200)),
   scope: z.literal('oob'),
   grant_type: z.literal('client_credentials'),
 });
@@ -785,12 +792,12 @@ export type TokenRequest = z.infer<typeof tokenRequestSchema>;
  * ```
  */
 export const tokenResponseSchema = z.object({
-  access_token: z.string().min(1).max(2048),
+  access_token: z.string().check(z.minLength(1), z.maxLength(2048)),
   token_type: z.literal('Bearer'),
   /** Seconds. */
-  expires_in: z.number().int().positive(),
+  expires_in: z.int().check(z.positive()),
   scope: z.literal('oob'),
-  client_use_code: z.string().max(10).optional(),
+  client_use_code: z.optional(z.string().check(z.maxLength(10))),
 });
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
@@ -817,18 +824,18 @@ export const transferRequestSchema = z.object({
   /** Our paying (contracted) account. */
   cntr_account_num: accountNum,
   /** What our own statement shows. */
-  wd_print_content: z.string().max(20).optional(),
+  wd_print_content: z.optional(z.string().check(z.maxLength(20))),
   /** `on`: the bank checks `recv_client_name` against the holder (default on). */
-  name_check_option: z.enum(['on', 'off']).optional(),
+  name_check_option: z.optional(z.enum(['on', 'off'])),
   tran_amt: tranAmt,
   recv_client_bank_code: bankCode,
   recv_client_account_num: accountNum,
-  recv_client_name: z.string().min(1).max(20),
+  recv_client_name: z.string().check(z.minLength(1), z.maxLength(20)),
   /** What the payee's statement shows (the bank's budget: 20 characters at most). */
-  print_content: z.string().min(1).max(20),
-  req_client_name: z.string().max(20).optional(),
+  print_content: z.string().check(z.minLength(1), z.maxLength(20)),
+  req_client_name: z.optional(z.string().check(z.maxLength(20))),
   /** `TR` transfer (default). */
-  transfer_purpose: z.enum(['TR', 'ST', 'RC']).optional(),
+  transfer_purpose: z.optional(z.enum(['TR', 'ST', 'RC'])),
 });
 export type TransferRequestWire = z.infer<typeof transferRequestSchema>;
 
@@ -838,8 +845,8 @@ const bankPart = {
   bank_tran_date: yyyymmdd,
   /** The bank that gave `bank_rsp_code`. */
   bank_code_tran: bankCode,
-  bank_rsp_code: z.string().regex(/^\d{3}$/),
-  bank_rsp_message: z.string().max(300),
+  bank_rsp_code: z.string().check(z.regex(/^\d{3}$/)),
+  bank_rsp_message: z.string().check(z.maxLength(300)),
 };
 
 /**
@@ -851,16 +858,16 @@ const bankPart = {
  * const c = classifyTransferResponse(r.rsp_code, r.bank_rsp_code);
  * ```
  */
-export const transferResponseSchema = envelopeSchema.extend({
-  bank_tran_id: bankPart.bank_tran_id.optional(),
-  bank_tran_date: bankPart.bank_tran_date.optional(),
-  bank_code_tran: bankPart.bank_code_tran.optional(),
-  bank_rsp_code: bankPart.bank_rsp_code.optional(),
-  bank_rsp_message: bankPart.bank_rsp_message.optional(),
-  tran_amt: tranAmt.optional(),
-  recv_client_bank_code: bankCode.optional(),
-  recv_client_account_num_masked: z.string().max(20).optional(),
-  recv_client_name: z.string().max(20).optional(),
+export const transferResponseSchema = z.extend(envelopeSchema, {
+  bank_tran_id: z.optional(bankPart.bank_tran_id),
+  bank_tran_date: z.optional(bankPart.bank_tran_date),
+  bank_code_tran: z.optional(bankPart.bank_code_tran),
+  bank_rsp_code: z.optional(bankPart.bank_rsp_code),
+  bank_rsp_message: z.optional(bankPart.bank_rsp_message),
+  tran_amt: z.optional(tranAmt),
+  recv_client_bank_code: z.optional(bankCode),
+  recv_client_account_num_masked: z.optional(z.string().check(z.maxLength(20))),
+  recv_client_name: z.optional(z.string().check(z.maxLength(20))),
 });
 export type TransferResponseWire = z.infer<typeof transferResponseSchema>;
 
@@ -895,15 +902,15 @@ export type InquiryRequestWire = z.infer<typeof inquiryRequestSchema>;
  * const c = classifyInquiryResponse(r.rsp_code, r.bank_rsp_code);
  * ```
  */
-export const inquiryResponseSchema = envelopeSchema.extend({
-  org_bank_tran_id: bankTranId.optional(),
-  org_bank_tran_date: yyyymmdd.optional(),
-  org_tran_amt: tranAmt.optional(),
-  bank_tran_date: bankPart.bank_tran_date.optional(),
-  bank_code_tran: bankPart.bank_code_tran.optional(),
-  bank_rsp_code: bankPart.bank_rsp_code.optional(),
-  bank_rsp_message: bankPart.bank_rsp_message.optional(),
-  tran_amt: tranAmt.optional(),
+export const inquiryResponseSchema = z.extend(envelopeSchema, {
+  org_bank_tran_id: z.optional(bankTranId),
+  org_bank_tran_date: z.optional(yyyymmdd),
+  org_tran_amt: z.optional(tranAmt),
+  bank_tran_date: z.optional(bankPart.bank_tran_date),
+  bank_code_tran: z.optional(bankPart.bank_code_tran),
+  bank_rsp_code: z.optional(bankPart.bank_rsp_code),
+  bank_rsp_message: z.optional(bankPart.bank_rsp_message),
+  tran_amt: z.optional(tranAmt),
 });
 export type InquiryResponseWire = z.infer<typeof inquiryResponseSchema>;
 
@@ -937,14 +944,14 @@ export const transactionListQuerySchema = z
   .object({
     account_num: accountNum,
     /** `A` all rows, `I` inbound only (deposits and their cancellations), `O` outbound only. */
-    inquiry_type: z.enum(['A', 'I', 'O']).default('A'),
+    inquiry_type: z._default(z.enum(['A', 'I', 'O']), 'A'),
     from_dtime: tranDtime,
     to_dtime: tranDtime,
-    sort_order: z.enum(['A', 'D']).default('A'),
-    tran_dtime: tranDtime.optional(),
-    befor_inquiry_trace_info: cursor.optional(),
+    sort_order: z._default(z.enum(['A', 'D']), 'A'),
+    tran_dtime: z.optional(tranDtime),
+    befor_inquiry_trace_info: z.optional(cursor),
   })
-  .refine((q) => q.from_dtime <= q.to_dtime, { message: 'from_dtime must not be after to_dtime' });
+  .check(z.refine((q) => q.from_dtime <= q.to_dtime, { message: 'from_dtime must not be after to_dtime' }));
 export type TransactionListQuery = z.input<typeof transactionListQuerySchema>;
 
 /**
@@ -971,19 +978,19 @@ export type InoutType = (typeof INOUT_TYPE)[keyof typeof INOUT_TYPE];
  */
 export const transactionRowSchema = z.object({
   /** The bank's id of this row when it gives one; else remit fingerprints the row. */
-  tran_id: z.string().min(1).max(40).optional(),
+  tran_id: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
   tran_date: yyyymmdd,
   tran_time: hhmmss,
   inout_type: z.enum([INOUT_TYPE.Deposit, INOUT_TYPE.Cancellation, INOUT_TYPE.Withdrawal]),
   /** 이체 (transfer), 현금 (cash), ... : informational. */
-  tran_type: z.string().max(20),
+  tran_type: z.string().check(z.maxLength(20)),
   /** The depositor name as printed (truncated to the bank's budget). */
-  print_content: z.string().max(40),
+  print_content: z.string().check(z.maxLength(40)),
   tran_amt: tranAmt,
-  after_balance_amt: balanceAmt.optional(),
+  after_balance_amt: z.optional(balanceAmt),
   /** For `입금취소`: the `tran_id` of the deposit it cancels. */
-  org_tran_id: z.string().min(1).max(40).optional(),
-  branch_name: z.string().max(40).optional(),
+  org_tran_id: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+  branch_name: z.optional(z.string().check(z.maxLength(40))),
 });
 export type TransactionRow = z.infer<typeof transactionRowSchema>;
 
@@ -996,14 +1003,14 @@ export type TransactionRow = z.infer<typeof transactionRowSchema>;
  * if (page.next_page_yn === 'Y') next = page.befor_inquiry_trace_info;
  * ```
  */
-export const transactionListResponseSchema = envelopeSchema.extend({
-  account_num_masked: z.string().max(20).optional(),
-  balance_amt: balanceAmt.optional(),
-  page_record_cnt: z.number().int().min(0).max(MAX_PAGE_RECORDS).optional(),
-  next_page_yn: yn.optional(),
+export const transactionListResponseSchema = z.extend(envelopeSchema, {
+  account_num_masked: z.optional(z.string().check(z.maxLength(20))),
+  balance_amt: z.optional(balanceAmt),
+  page_record_cnt: z.optional(z.int().check(z.minimum(0), z.maximum(MAX_PAGE_RECORDS))),
+  next_page_yn: z.optional(yn),
   /** Cursor for the next page ('' on the last page). */
-  befor_inquiry_trace_info: cursor.optional(),
-  res_list: z.array(transactionRowSchema).max(MAX_PAGE_RECORDS).optional(),
+  befor_inquiry_trace_info: z.optional(cursor),
+  res_list: z.optional(z.array(transactionRowSchema).check(z.maxLength(MAX_PAGE_RECORDS))),
 });
 export type TransactionListResponseWire = z.infer<typeof transactionListResponseSchema>;
 
@@ -1018,7 +1025,7 @@ export type TransactionListResponseWire = z.infer<typeof transactionListResponse
  */
 export const noticeListQuerySchema = z.object({
   from_dtime: tranDtime,
-  befor_inquiry_trace_info: cursor.optional(),
+  befor_inquiry_trace_info: z.optional(cursor),
 });
 export type NoticeListQuery = z.input<typeof noticeListQuerySchema>;
 
@@ -1036,8 +1043,8 @@ export const noticeRowSchema = z.object({
   org_tran_amt: tranAmt,
   /** When the bank noticed (KST `YYYYMMDDhhmmss`). */
   notice_dtime: tranDtime,
-  notice_code: z.string().min(1).max(10),
-  notice_message: z.string().max(300),
+  notice_code: z.string().check(z.minLength(1), z.maxLength(10)),
+  notice_message: z.string().check(z.maxLength(300)),
 });
 export type NoticeRow = z.infer<typeof noticeRowSchema>;
 
@@ -1049,10 +1056,10 @@ export type NoticeRow = z.infer<typeof noticeRowSchema>;
  * const page = noticeListResponseSchema.parse(json);
  * ```
  */
-export const noticeListResponseSchema = envelopeSchema.extend({
-  page_record_cnt: z.number().int().min(0).max(MAX_PAGE_RECORDS).optional(),
-  next_page_yn: yn.optional(),
-  befor_inquiry_trace_info: cursor.optional(),
-  res_list: z.array(noticeRowSchema).max(MAX_PAGE_RECORDS).optional(),
+export const noticeListResponseSchema = z.extend(envelopeSchema, {
+  page_record_cnt: z.optional(z.int().check(z.minimum(0), z.maximum(MAX_PAGE_RECORDS))),
+  next_page_yn: z.optional(yn),
+  befor_inquiry_trace_info: z.optional(cursor),
+  res_list: z.optional(z.array(noticeRowSchema).check(z.maxLength(MAX_PAGE_RECORDS))),
 });
 export type NoticeListResponseWire = z.infer<typeof noticeListResponseSchema>;
