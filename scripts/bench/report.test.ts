@@ -112,3 +112,15 @@ describe('discovery', () => {
     expect(matchesFilter(['redis'], 'x.bench.ts', 'bulk matching')).toBe(false);
   });
 });
+
+describe('ratio formatting', () => {
+  it('keeps significant digits for ratios far below 1 instead of printing 0.00x', () => {
+    const results = compareSuite([
+      m({ case: 'naive', baseline: true, medianMs: 10_000, opsPerCall: 500 }),
+      m({ case: 'bulk', medianMs: 800, opsPerCall: 100_000 }),
+    ]);
+    const table = formatTable(results);
+    expect(table).toContain('4.0e-4x');
+    expect(table).not.toContain('0.00x');
+  });
+});
