@@ -55,7 +55,7 @@ import { Pool } from 'undici';
 import * as z from 'zod/mini';
 import { lazy } from './aws/lazy.js';
 import { sqsMessageVisibility } from './aws/message-visibility.js';
-import { type AwsConfig, loadAwsConfig, type Settings } from './config.js';
+import { type AwsConfig, loadAwsConfig, providerTimeouts, type Settings } from './config.js';
 import { createLogger, createMetrics, type LogLevel, type MetricsSink } from './observability/telemetry.js';
 import { cachedSecrets, type SecretReader } from './secrets.js';
 import {
@@ -295,9 +295,10 @@ export function createAwsContainer(
         new Pool(new URL(config.provider.baseUrl).origin, {
           connections: config.provider.connections,
           pipelining: 1,
-          connectTimeout: Math.min(3_000, config.provider.timeoutMs),
-          headersTimeout: config.provider.timeoutMs,
-          bodyTimeout: config.provider.timeoutMs,
+          // Derived in config.ts, where REMIT_LEASE_MS is checked against their worst-case sum.
+          connectTimeout: providerTimeouts(config.provider.timeoutMs).connectMs,
+          headersTimeout: providerTimeouts(config.provider.timeoutMs).headersMs,
+          bodyTimeout: providerTimeouts(config.provider.timeoutMs).bodyMs,
           // Under the usual server idle timeout: a stale keep-alive socket costs an `unknown`.
           keepAliveTimeout: 4_000,
           maxResponseSize: 1024 * 1024,

@@ -1,6 +1,6 @@
 import { ErrorCode, RemitError } from '@remit/core';
 import { describe, expect, it } from 'vitest';
-import { parseAwsConfig, parseSettings } from './config.js';
+import { parseAwsConfig, parseSettings, worstCaseProviderCallMs } from './config.js';
 
 const ARN = 'arn:aws:secretsmanager:ap-northeast-2:111111111111:secret:remit/provider-AbCdEf';
 
@@ -120,6 +120,38 @@ describe('parseAwsConfig', () => {
     // zod's own wording: zod/mini has no locale until one is configured ("Invalid input" otherwise).
     expect(err.message).toMatch(/REMIT_LEASE_MS is invalid \(Too small: expected number to be >=5000\)/);
     expect(err.message).toMatch(/REMIT_PROVIDER_SECRET_ARN is invalid \(not a secret ARN\)/);
+  });
+
+  it('refuses a lease that does not outlast one provider call, naming both variables', () => {
+    // Defaults: lease 60 s, provider timeout 10 s -> worst case 2 x (3 + 10 + 10) s + 5 s = 51 s.
+    expect(worstCaseProviderCallMs(10_000)).toBe(51_000);
+    expect(parseAwsConfig(validEnv).settings.remit.leaseMs).toBe(60_000);
+    expect(parseAwsConfig({ ...validEnv, REMIT_LEASE_MS: '51001' }).settings.remit.leaseMs).toBe(51_001);
+    for (const env of [
+      { REMIT_LEASE_MS: '51000' },
+      { REMIT_PROVIDER_TIMEOUT_MS: '30000' },
+      { REMIT_LEASE_MS: '20000', REMIT_PROVIDER_TIMEOUT_MS: '10000' },
+    ]) {
+      const err = configErrorOf({ ...validEnv, ...env });
+      expect(err.message).toContain('1 problem');
+      expect(err.message).toMatch(/REMIT_LEASE_MS is too short for REMIT_PROVIDER_TIMEOUT_MS/);
+    }
+    // A short provider timeout: connect is min(3 s, timeout) -> 2 x (1 + 1 + 1) s + 5 s = 11 s.
+    expect(worstCaseProviderCallMs(1_000)).toBe(11_000);
+    expect(
+      parseAwsConfig({ ...validEnv, REMIT_LEASE_MS: '11001', REMIT_PROVIDER_TIMEOUT_MS: '1000' }).settings
+        .remit.leaseMs,
+    ).toBe(11_001);
+  });
+
+  it('reads the queue redrive limit (default 5, 1-1000)', () => {
+    expect(parseAwsConfig(validEnv).settings.queueMaxReceives).toBe(5);
+    expect(parseAwsConfig({ ...validEnv, REMIT_QUEUE_MAX_RECEIVES: '8' }).settings.queueMaxReceives).toBe(8);
+    for (const bad of ['0', '1001', '2.5', 'five']) {
+      expect(configErrorOf({ ...validEnv, REMIT_QUEUE_MAX_RECEIVES: bad }).message).toMatch(
+        /REMIT_QUEUE_MAX_RECEIVES is invalid/,
+      );
+    }
   });
 
   it('never echoes a value back (a Redis URL may carry a password)', () => {

@@ -55,6 +55,11 @@ export interface Settings {
   readonly ingest: IngestConfig;
   /** Records examined per reconcile run: bounded so one run fits the function timeout. */
   readonly reconcileLimit: number;
+  /**
+   * The remittance queue's redrive `maxReceiveCount`: a record on its last receives runs even
+   * behind a failed record of its group, so it never reaches the dead-letter queue untried.
+   */
+  readonly queueMaxReceives: number;
 }
 
 /** Where the AWS resources are. */
@@ -245,6 +250,10 @@ const settingsVars = {
     '"flat:<won>" or "rate:<basis points>", e.g. flat:500 or rate:250',
   ),
   REMIT_RECONCILE_LIMIT: v(withDefault(int(1, 10_000), '200'), 'records examined per reconcile run, 1-10000'),
+  REMIT_QUEUE_MAX_RECEIVES: v(
+    withDefault(int(1, 1000), '5'),
+    "the remittance queue's redrive maxReceiveCount, 1-1000 (the infrastructure sets it)",
+  ),
 } as const;
 
 const awsVars = {
@@ -285,6 +294,31 @@ const awsVars = {
 
 type Vars = Record<string, Var<unknown>>;
 type Parsed<V extends Vars> = { [K in keyof V]: V[K] extends Var<infer T> ? T : never };
+
+/** The undici Pool timeouts of the provider, derived from REMIT_PROVIDER_TIMEOUT_MS. */
+export interface ProviderTimeouts {
+  readonly connectMs: number;
+  readonly headersMs: number;
+  /** undici's bodyTimeout: the longest pause between body chunks (responses are capped at 1 MiB). */
+  readonly bodyMs: number;
+}
+
+export function providerTimeouts(timeoutMs: number): ProviderTimeouts {
+  return { connectMs: Math.min(3 * SECOND_MS, timeoutMs), headersMs: timeoutMs, bodyMs: timeoutMs };
+}
+
+/** DynamoDB writes around the call and a Secrets Manager read for a refreshed token. */
+const LEASE_MARGIN_MS = 5 * SECOND_MS;
+
+/**
+ * The longest a claimed payout can wait on the provider: one gateway call is up to two requests
+ * (the transfer gateway resends once with a refreshed token after "bad credentials"), each up to
+ * connect + headers + body timeouts, plus a margin for the store writes and the token read.
+ */
+export function worstCaseProviderCallMs(timeoutMs: number): number {
+  const t = providerTimeouts(timeoutMs);
+  return 2 * (t.connectMs + t.headersMs + t.bodyMs) + LEASE_MARGIN_MS;
+}
 
 /** Parse every variable; collect every problem before failing. */
 function parseVars<V extends Vars>(vars: V, env: Env): Parsed<V> {
@@ -350,6 +384,7 @@ function toSettings(p: Parsed<typeof settingsVars>): Settings {
       retainMs,
     },
     reconcileLimit: p.REMIT_RECONCILE_LIMIT,
+    queueMaxReceives: p.REMIT_QUEUE_MAX_RECEIVES,
   };
 }
 
@@ -399,6 +434,15 @@ export function parseAwsConfig(env: Env): AwsConfig {
   if (aws?.REMIT_REDIS_AUTH_SECRET_ARN !== undefined && aws.REMIT_REDIS_URL === undefined) {
     problems.push(
       'REMIT_REDIS_AUTH_SECRET_ARN is set but REMIT_REDIS_URL is missing; expected both or neither',
+    );
+  }
+  if (
+    settings !== undefined &&
+    aws !== undefined &&
+    settings.remit.leaseMs <= worstCaseProviderCallMs(aws.REMIT_PROVIDER_TIMEOUT_MS)
+  ) {
+    problems.push(
+      `REMIT_LEASE_MS is too short for REMIT_PROVIDER_TIMEOUT_MS; expected more than ${worstCaseProviderCallMs(aws.REMIT_PROVIDER_TIMEOUT_MS)} ms (2 requests x (connect min(3000, timeout) + headers timeout + body timeout) + 5000), so the lease outlasts one provider call`,
     );
   }
   const numberless = settings?.accounts.filter((a) => a.accountNumber === undefined).map((a) => a.id) ?? [];

@@ -48,8 +48,10 @@ export type ReconcileUseCase = (request: ReconcileRequest) => Promise<ReconcileR
 
 /**
  * Postpones a received queue message (SQS ChangeMessageVisibility): a payout that must wait
- * (maintenance window, unknown outcome) comes back when it can make progress instead of burning
- * receive counts toward the dead-letter queue.
+ * (maintenance window, unknown outcome) comes back when it can make progress. Postponing does not
+ * save receive counts: every receive counts toward the queue's maxReceiveCount, and the message
+ * still moves to the dead-letter queue after that many. It only spaces the receives out, so the
+ * redrive budget covers a longer wait instead of being spent on retries that cannot succeed yet.
  */
 export interface MessageVisibility {
   postpone(input: { readonly receiptHandle: string; readonly delayMs: number }): Promise<void>;

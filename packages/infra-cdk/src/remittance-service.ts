@@ -312,6 +312,12 @@ export class RemittanceService extends Construct {
       throw new Error(`${this.node.path}: payerAccount must be 6-20 digits or dashes`);
     }
     const remitTimeout = props.remitTimeout ?? Duration.seconds(60);
+    // The remit function reads it too (REMIT_QUEUE_MAX_RECEIVES): a record on its last receive
+    // runs even behind a failed record of its group, so it never reaches the DLQ untried.
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
+    if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000) {
+      throw new Error(`${this.node.path}: maxReceiveCount must be a whole number from 1 to 1000`);
+    }
     const serviceName = props.serviceName ?? 'remit';
     const metricsNamespace = props.metricsNamespace ?? 'Remit';
 
@@ -332,7 +338,7 @@ export class RemittanceService extends Construct {
       enforceSSL: true,
       visibilityTimeout: props.queueVisibilityTimeout ?? Duration.seconds(6 * remitTimeout.toSeconds()),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
     this.eventsDeadLetterQueue = new sqs.Queue(this, 'EventsDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -445,6 +451,7 @@ export class RemittanceService extends Construct {
       REMIT_INSTITUTION_CODE: props.institutionCode,
       REMIT_ACCOUNTS: accounts.map(([id, n]) => `${id}=${n}`).join(','),
       REMIT_PAYER_ACCOUNT: props.payerAccount,
+      REMIT_QUEUE_MAX_RECEIVES: String(maxReceiveCount),
       POWERTOOLS_SERVICE_NAME: serviceName,
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       // Stack traces in the logs point into the TypeScript sources, not the minified bundle.

@@ -239,6 +239,7 @@ describe('functions', () => {
         REMIT_INSTITUTION_CODE: sampleProps.institutionCode,
         REMIT_ACCOUNTS: 'acct-main=110-000-000001,acct-2=110-000-000002',
         REMIT_PAYER_ACCOUNT: '110-000-000900',
+        REMIT_QUEUE_MAX_RECEIVES: '5',
         POWERTOOLS_SERVICE_NAME: 'remit',
         POWERTOOLS_METRICS_NAMESPACE: 'Remit',
         NODE_OPTIONS: '--enable-source-maps',
@@ -447,6 +448,20 @@ describe('props', () => {
     expect(() => build({ accounts: { 'acct,main': '110-000-000001' } })).toThrow(/accounts/);
     expect(() => build({ accounts: { 'acct-main': '110 000 000001' } })).toThrow(/accounts/);
     expect(() => build({ payerAccount: 'payer' })).toThrow(/payerAccount/);
+  });
+
+  test('maxReceiveCount drives both the redrive policy and REMIT_QUEUE_MAX_RECEIVES', () => {
+    const second = build({ maxReceiveCount: 8 });
+    const t = Template.fromStack(second.node.scope as never);
+    t.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 8 }),
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REMIT_QUEUE_MAX_RECEIVES: '8' }) },
+    });
+    expect(() => build({ maxReceiveCount: 0 })).toThrow(/maxReceiveCount/);
+    expect(() => build({ maxReceiveCount: 1001 })).toThrow(/maxReceiveCount/);
   });
 
   test('a missing handler entry names the prop to set', () => {

@@ -2,13 +2,13 @@ import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { processFifoBatch } from './fifo-batch.js';
 
-function record(id: string, group: string | undefined): SQSRecord {
+function record(id: string, group: string | undefined, receiveCount = 1): SQSRecord {
   return {
     messageId: id,
     receiptHandle: `rh-${id}`,
     body: id,
     attributes: {
-      ApproximateReceiveCount: '1',
+      ApproximateReceiveCount: String(receiveCount),
       SentTimestamp: '0',
       SenderId: 'x',
       ApproximateFirstReceiveTimestamp: '0',
@@ -88,6 +88,43 @@ describe('processFifoBatch', () => {
     expect(first.response.batchItemFailures).toHaveLength(1);
     const second = await processFifoBatch([record('a1', 'A'), record('a2', 'A')], async () => 'ok');
     expect(second.response.batchItemFailures).toEqual([]);
+  });
+
+  it('runs a record on its last chance (receive count >= maxReceives - 1) behind a failed one', async () => {
+    const ran: { id: string; overtaking: boolean }[] = [];
+    const records = [record('a1', 'A', 4), record('a2', 'A', 3), record('a3', 'A', 4), record('a4', 'A', 5)];
+    const { response, results } = await processFifoBatch(
+      records,
+      async (r, { overtaking }) => {
+        ran.push({ id: r.messageId, overtaking });
+        if (r.messageId === 'a1' || r.messageId === 'a3') throw new Error(`boom ${r.messageId}`);
+        return r.messageId;
+      },
+      { maxReceives: 5 },
+    );
+    expect(ran).toEqual([
+      { id: 'a1', overtaking: false },
+      { id: 'a3', overtaking: true },
+      { id: 'a4', overtaking: true },
+    ]);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a1', 'a2', 'a3']);
+    expect(results.map((r) => (r.result.kind === 'retry' ? r.result.skipped : 'done'))).toEqual([
+      false,
+      true,
+      false,
+      'done',
+    ]);
+  });
+
+  it('never overtakes without maxReceives, and with maxReceives 1 always does', async () => {
+    const records = [record('a1', 'A', 9), record('a2', 'A', 9)];
+    const fail = async (r: SQSRecord) => {
+      if (r.messageId === 'a1') throw new Error('boom');
+    };
+    const without = await processFifoBatch(records, fail);
+    expect(without.results[1]!.result).toMatchObject({ kind: 'retry', skipped: true });
+    const one = await processFifoBatch([record('a1', 'A'), record('a2', 'A')], fail, { maxReceives: 1 });
+    expect(one.results[1]!.result.kind).toBe('done');
   });
 
   it('fails every record when all throw (Lambda then retries them all)', async () => {

@@ -42,14 +42,14 @@ function payout(order: string, payeeAccount = '220-000-000001', amount = 10_000)
 }
 
 let seq = 0;
-function record(body: unknown, group: string, receiptHandle?: string): SQSRecord {
+function record(body: unknown, group: string, receiptHandle?: string, receiveCount = 1): SQSRecord {
   seq += 1;
   return {
     messageId: `m-${seq}`,
     receiptHandle: receiptHandle ?? `rh-${seq}`,
     body: typeof body === 'string' ? body : JSON.stringify(body),
     attributes: {
-      ApproximateReceiveCount: '1',
+      ApproximateReceiveCount: String(receiveCount),
       SentTimestamp: '0',
       SenderId: 'test',
       ApproximateFirstReceiveTimestamp: '0',
@@ -100,7 +100,8 @@ function app(options: { failOrders?: readonly string[]; startMs?: InstantMs; emf
     },
   });
   const handler = container.resolve(RemitHandler);
-  return { ports, handler, postponed, metrics };
+  const logger = container.resolve<{ warn: (...args: unknown[]) => void }>(TOKENS.Logger);
+  return { ports, handler, postponed, metrics, logger };
 }
 
 afterEach(() => {
@@ -126,6 +127,42 @@ describe('remit handler: FIFO partial batch', () => {
     expect(paid.sort()).toEqual(['rm:ord-a1', 'rm:ord-b1', 'rm:ord-b2']);
     // a3 was never attempted: it must not overtake a2.
     expect(ports.gateway.transferCalls(remittanceIdFor(parseOrderId('ord-a3')))).toHaveLength(0);
+  });
+
+  it('runs a record on its last receive behind a failed record of its group (never DLQ untried)', async () => {
+    expect(settings.queueMaxReceives).toBe(5);
+    const { ports, handler, logger } = app({ failOrders: ['ord-a1'] });
+    const warn = vi.spyOn(logger, 'warn');
+    const [a1, a2, a3] = ['ord-a1', 'ord-a2', 'ord-a3'].map((o) => payout(o));
+    // a1 keeps failing; a2 came back with it every time and is now one receive from the DLQ.
+    const r1 = record(a1, groupOf(a1!), undefined, 4);
+    const r2 = record(a2, groupOf(a2!), undefined, 4);
+    const r3 = record(a3, groupOf(a3!), undefined, 3);
+    const response = await handler.handle(event(r1, r2, r3));
+    // a2 is acknowledged (paid); a1 retries; a3 (not yet at its last chance) still waits behind a1.
+    expect(failures(response)).toEqual([r1.messageId, r3.messageId]);
+    expect(ports.gateway.transferCalls(a2!.remittanceId)).toHaveLength(1);
+    expect(ports.gateway.moneyMovedFor(a2!.remittanceId)).toBe(1);
+    expect(ports.gateway.transferCalls(a3!.remittanceId)).toHaveLength(0);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/ahead of a failed payout/),
+      expect.objectContaining({ remittanceId: a2!.remittanceId, receiveCount: 4 }),
+    );
+    // Its redelivery (e.g. the ack was lost) does not pay again.
+    const again = await handler.handle(event(record(a2, groupOf(a2!), undefined, 5)));
+    expect(failures(again)).toEqual([]);
+    expect(ports.gateway.transferCalls(a2!.remittanceId)).toHaveLength(1);
+    expect(ports.gateway.moneyMovedFor(a2!.remittanceId)).toBe(1);
+  });
+
+  it('still skips a record behind a failed one while it has receives to spare', async () => {
+    const { ports, handler } = app({ failOrders: ['ord-a1'] });
+    const [a1, a2] = ['ord-a1', 'ord-a2'].map((o) => payout(o));
+    const r1 = record(a1, groupOf(a1!), undefined, 3);
+    const r2 = record(a2, groupOf(a2!), undefined, 3);
+    const response = await handler.handle(event(r1, r2));
+    expect(failures(response)).toEqual([r1.messageId, r2.messageId]);
+    expect(ports.gateway.transferCalls(a2!.remittanceId)).toHaveLength(0);
   });
 
   it('keeps no group state between invocations', async () => {

@@ -14,6 +14,12 @@
  *   busy               retry       another worker holds the lease
  *   invalid body       ack         after the raw body was published as `invalid_message`
  *   thrown error       retry       infrastructure; SQS redrive to the DLQ bounds the retries
+ *
+ * Records of one payee group run in order and a failed record holds back the later ones of its
+ * group, except a record on its last receive (ApproximateReceiveCount >= REMIT_QUEUE_MAX_RECEIVES
+ * - 1): it runs anyway, logged as a warning, so it never reaches the dead-letter queue untried
+ * (with no idempotency record, reconcile would never find it). `remit` is idempotent per
+ * remittance id, so exactly-once does not depend on the order.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import {
@@ -29,9 +35,10 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { inject, injectable } from 'tsyringe';
 import * as z from 'zod/mini';
+import type { Settings } from '../config.js';
 import { Counts, MetricName, type MetricsSink } from '../observability/telemetry.js';
 import { type MessageVisibility, type RemitUseCase, TOKENS } from '../tokens.js';
-import { processFifoBatch } from './fifo-batch.js';
+import { type FifoRecordContext, processFifoBatch } from './fifo-batch.js';
 
 /** SQS keeps a message invisible for at most 12 h from its receipt; 10 min of margin for our run time. */
 const MAX_VISIBILITY_MS = (12 * 60 - 10) * 60 * 1000;
@@ -79,6 +86,7 @@ export class RemitHandler {
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.Metrics) private readonly metrics: MetricsSink,
+    @inject(TOKENS.Settings) private readonly settings: Settings,
   ) {}
 
   /** The Lambda entry point (an arrow so it can be exported as `handler` as is). */
@@ -91,8 +99,10 @@ export class RemitHandler {
     }
     const counts = new Counts();
     try {
-      const { response, results } = await processFifoBatch(event.Records, (record) =>
-        this.handleRecord(record, counts),
+      const { response, results } = await processFifoBatch(
+        event.Records,
+        (record, fifo) => this.handleRecord(record, fifo, counts),
+        { maxReceives: this.settings.queueMaxReceives },
       );
       await Promise.all(
         results.map(async ({ record, result }) => {
@@ -116,7 +126,11 @@ export class RemitHandler {
     }
   };
 
-  private async handleRecord(record: SQSRecord, counts: Counts): Promise<RecordDisposition> {
+  private async handleRecord(
+    record: SQSRecord,
+    fifo: FifoRecordContext,
+    counts: Counts,
+  ): Promise<RecordDisposition> {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
     let message: RemittanceMessage;
     try {
@@ -134,6 +148,12 @@ export class RemitHandler {
       messageId: record.messageId,
       receiveCount,
     };
+    if (fifo.overtaking) {
+      this.logger.warn(
+        'payout runs ahead of a failed payout of its group: last receive before the dead-letter queue',
+        { ...ids, maxReceives: this.settings.queueMaxReceives },
+      );
+    }
     // The payee is personal data: the logger masks it (account number to its last 4 digits,
     // holder name to its first character), like every other line.
     this.logger.debug('payout message received', {
