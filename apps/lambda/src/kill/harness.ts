@@ -242,7 +242,7 @@ export async function runKillTest(options: KillTestOptions): Promise<KillReport>
       REMIT_FEE: 'flat:300',
       // No maintenance window: the test runs in real time, whatever the hour in Seoul.
       REMIT_MAINTENANCE_WINDOW: '00:00-00:00',
-      REMIT_LEASE_MS: '5000',
+      REMIT_LEASE_MS: '12000', // must outlast one provider call: 2 x (1000 + 2 x 1000) + 5000 ms (config checks it)
       REMIT_RETRY_AFTER_MS: '1000',
       REMIT_UNKNOWN_ESCALATE_AFTER_MS: String(30 * 60_000),
       // Covers the whole run: a deposit must survive any number of killed ingest runs.
@@ -258,7 +258,7 @@ export async function runKillTest(options: KillTestOptions): Promise<KillReport>
       REMIT_PROVIDER_BASE_URL: sim.url,
       REMIT_PROVIDER_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:remit-kill/provider',
       REMIT_PAYER_ACCOUNT: PAYER_ACCOUNT,
-      REMIT_PROVIDER_TIMEOUT_MS: '2000',
+      REMIT_PROVIDER_TIMEOUT_MS: '1000',
       REMIT_DYNAMODB_ENDPOINT: options.servers.dynamodb.endpoint,
       REMIT_SQS_ENDPOINT: options.servers.sqs.endpoint,
     };
