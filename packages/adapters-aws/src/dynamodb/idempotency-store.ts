@@ -266,30 +266,15 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
         },
       });
       const condition = `${e.n('fence')} = ${e.v(current.fence)} AND attribute_exists(${e.n('openStatus')}) AND ${e.n('leaseUntil')} <= ${e.v(input.now)}`;
-      try {
-        const out = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: input.remittanceId },
-            UpdateExpression: update,
-            ConditionExpression: condition,
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            ...e.attributes(),
-          }),
-        );
-        return { kind: 'resumed', record: toRecord(out.Attributes as Item) };
-      } catch (err) {
-        const failed = conditionFailedItem(err);
-        if (failed === undefined) throw toRemitError(err, 'claim (takeover)');
-        if (failed.item === undefined) {
-          throw new RemitError(ErrorCode.Internal, `record ${input.remittanceId} vanished during takeover`, {
-            retryable: true,
-          });
-        }
-        if (failed.item.claimToken === token) return { kind: 'resumed', record: toRecord(failed.item) };
-        old = failed.item; // someone else moved it on: decide again from what they wrote
+      const r = await this.conditionalUpdate(input.remittanceId, e, update, condition, 'claim (takeover)');
+      if ('updated' in r) return { kind: 'resumed', record: toRecord(r.updated) };
+      if (r.old === undefined) {
+        throw new RemitError(ErrorCode.Internal, `record ${input.remittanceId} vanished during takeover`, {
+          retryable: true,
+        });
       }
+      if (r.old.claimToken === token) return { kind: 'resumed', record: toRecord(r.old) };
+      old = r.old; // someone else moved it on: decide again from what they wrote
     }
     const latest = toRecord(old);
     return { kind: 'busy', leaseUntil: latest.leaseUntil };
@@ -405,34 +390,20 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
       },
       remove: ['openStatus'],
     });
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: input.remittanceId },
-          UpdateExpression: update,
-          ConditionExpression: `${e.n('fence')} = ${e.v(input.fence)} AND attribute_exists(${e.n('openStatus')})`,
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...e.attributes(),
-        }),
-      );
-      return { kind: 'ok', record: toRecord(out.Attributes as Item) };
-    } catch (err) {
-      const failed = conditionFailedItem(err);
-      if (failed === undefined) throw toRemitError(err, 'complete');
-      const old = failed.item;
-      // The same completion retried after a lost response: it already holds.
-      if (
-        old !== undefined &&
-        old.fence === input.fence &&
-        old.status === input.status &&
-        !isExpired(old, input.now)
-      ) {
-        return { kind: 'ok', record: toRecord(old) };
-      }
-      return { kind: 'fenced' };
+    const condition = `${e.n('fence')} = ${e.v(input.fence)} AND attribute_exists(${e.n('openStatus')})`;
+    const r = await this.conditionalUpdate(input.remittanceId, e, update, condition, 'complete');
+    if ('updated' in r) return { kind: 'ok', record: toRecord(r.updated) };
+    const old = r.old;
+    // The same completion retried after a lost response: it already holds.
+    if (
+      old !== undefined &&
+      old.fence === input.fence &&
+      old.status === input.status &&
+      !isExpired(old, input.now)
+    ) {
+      return { kind: 'ok', record: toRecord(old) };
     }
+    return { kind: 'fenced' };
   }
 
   async cancel(input: CancelRemittanceInput): Promise<CancelRemittanceResult> {
@@ -527,11 +498,37 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
       `${e.n('bankTranId')} = ${e.v(input.bankTranId)}`,
       `${e.n('businessDate')} = ${e.v(input.businessDate)}`,
     ].join(' AND ');
+    const r = await this.conditionalUpdate(remittanceId, e, update, condition, 'markReversed');
+    if ('updated' in r) return { kind: 'reversed', record: toRecord(r.updated) };
+    const old = r.old;
+    if (
+      old !== undefined &&
+      !isExpired(old, input.now) &&
+      old.status === RemittanceStatus.Reversed &&
+      old.bankTranId === input.bankTranId &&
+      old.businessDate === input.businessDate
+    ) {
+      return { kind: 'already_reversed', record: toRecord(old) };
+    }
+    return { kind: 'not_found' };
+  }
+
+  /**
+   * One conditional UpdateItem: the item as written, or — when the condition fails — the item as it
+   * was (ALL_OLD), so every conflict costs one round trip. Other failures are thrown as RemitError.
+   */
+  private async conditionalUpdate(
+    pk: string,
+    e: Expr,
+    update: string,
+    condition: string,
+    operation: string,
+  ): Promise<{ readonly updated: Item } | { readonly old: Item | undefined }> {
     try {
       const out = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: remittanceId },
+          Key: { pk },
           UpdateExpression: update,
           ConditionExpression: condition,
           ReturnValues: 'ALL_NEW',
@@ -539,21 +536,11 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
           ...e.attributes(),
         }),
       );
-      return { kind: 'reversed', record: toRecord(out.Attributes as Item) };
+      return { updated: out.Attributes as Item };
     } catch (err) {
       const failed = conditionFailedItem(err);
-      if (failed === undefined) throw toRemitError(err, 'markReversed');
-      const old = failed.item;
-      if (
-        old !== undefined &&
-        !isExpired(old, input.now) &&
-        old.status === RemittanceStatus.Reversed &&
-        old.bankTranId === input.bankTranId &&
-        old.businessDate === input.businessDate
-      ) {
-        return { kind: 'already_reversed', record: toRecord(old) };
-      }
-      return { kind: 'not_found' };
+      if (failed === undefined) throw toRemitError(err, operation);
+      return { old: failed.item };
     }
   }
 
