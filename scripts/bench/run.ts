@@ -81,6 +81,10 @@ export async function runSuite(
 }
 
 async function runThroughput(file: string, suite: AnySuite): Promise<Measurement[]> {
+  const rounds = suite.rounds ?? 1;
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    return suite.cases.map((c) => failed(file, suite, c, `rounds must be a positive integer, got ${rounds}`));
+  }
   let state: unknown;
   try {
     state = await suite.setup?.();
@@ -88,29 +92,48 @@ async function runThroughput(file: string, suite: AnySuite): Promise<Measurement
     return suite.cases.map((c) => failed(file, suite, c, `setup: ${describeError(error)}`));
   }
   try {
-    const bench = new Bench({ time: suite.timeMs ?? DEFAULT_TIME_MS, warmupTime: 100, iterations: 10 });
+    const slice = (suite.timeMs ?? DEFAULT_TIME_MS) / rounds;
     const beforeEach = suite.beforeEach;
-    for (const c of suite.cases) {
-      bench.add(
-        c.name,
-        () => c.fn(state),
-        beforeEach === undefined ? {} : { beforeEach: async () => void (await beforeEach(state)) },
-      );
-    }
-    await bench.run();
-    return suite.cases.map((c, i) => {
-      const result = bench.tasks[i]?.result;
-      if (result === undefined || result.state === 'errored') {
-        return failed(file, suite, c, result?.state === 'errored' ? describeError(result.error) : 'not run');
+    const samples: number[][] = suite.cases.map(() => []);
+    const errors: (string | undefined)[] = suite.cases.map(() => undefined);
+    for (let round = 0; round < rounds; round += 1) {
+      const bench = new Bench({
+        time: slice,
+        warmupTime: round === 0 ? 100 : 0,
+        warmup: round === 0,
+        iterations: 10,
+        retainSamples: true,
+      });
+      // Round r starts at case r (mod n): every case is measured early, late and in between.
+      const order = suite.cases.map((_, i) => (i + round) % suite.cases.length);
+      for (const i of order) {
+        const c = suite.cases[i]!;
+        bench.add(
+          String(i),
+          () => c.fn(state),
+          beforeEach === undefined ? {} : { beforeEach: async () => void (await beforeEach(state)) },
+        );
       }
-      if (result.state !== 'completed') return failed(file, suite, c, `task ${result.state}`);
-      const { latency } = result;
+      await bench.run();
+      for (const task of bench.tasks) {
+        const i = Number(task.name);
+        const result = task.result;
+        if (result.state === 'errored') errors[i] ??= describeError(result.error);
+        else if (result.state !== 'completed') errors[i] ??= `task ${result.state}`;
+        else for (const x of result.latency.samples ?? []) samples[i]!.push(x);
+      }
+    }
+    return suite.cases.map((c, i) => {
+      const error = errors[i];
+      if (error !== undefined) return failed(file, suite, c, error);
+      const xs = samples[i]!;
+      if (xs.length === 0) return failed(file, suite, c, 'no samples');
       return {
         ...base(file, suite, c),
-        medianMs: latency.p50,
-        minMs: latency.min,
-        maxMs: latency.max,
-        samples: latency.samplesCount,
+        medianMs: median(xs),
+        minMs: xs.reduce((a, b) => Math.min(a, b)),
+        maxMs: xs.reduce((a, b) => Math.max(a, b)),
+        samples: xs.length,
       };
     });
   } finally {
@@ -123,6 +146,8 @@ interface ChildRequest {
   file: string;
   suiteIndex: number;
   caseIndex: number;
+  /** Timed calls in this child. */
+  runs: number;
 }
 
 type ChildReply = { samplesMs: number[]; setupMs: number; peakRssMb: number } | { error: string };
@@ -133,24 +158,48 @@ async function runOneshot(
   suite: AnySuite,
   suiteIndex: number,
 ): Promise<Measurement[]> {
-  const out: Measurement[] = [];
-  for (const [caseIndex, c] of suite.cases.entries()) {
-    const reply = await runChild({ root, file, suiteIndex, caseIndex });
-    if ('error' in reply) {
-      out.push(failed(file, suite, c, reply.error));
-      continue;
-    }
-    out.push({
-      ...base(file, suite, c),
-      medianMs: median(reply.samplesMs),
-      minMs: Math.min(...reply.samplesMs),
-      maxMs: Math.max(...reply.samplesMs),
-      samples: reply.samplesMs.length,
-      peakRssMb: reply.peakRssMb,
-      setupMs: reply.setupMs,
-    });
+  const rounds = suite.rounds ?? 1;
+  const runs = suite.runs ?? DEFAULT_RUNS;
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > runs) {
+    return suite.cases.map((c) =>
+      failed(file, suite, c, `rounds must be an integer from 1 to runs (${runs}), got ${rounds}`),
+    );
   }
-  return out;
+  const n = suite.cases.length;
+  const samples: number[][] = suite.cases.map(() => []);
+  const setups: number[][] = suite.cases.map(() => []);
+  const peaks: number[] = suite.cases.map(() => 0);
+  const errors: (string | undefined)[] = suite.cases.map(() => undefined);
+  for (let round = 0; round < rounds; round += 1) {
+    // This round's share of the runs (they add up to `runs`); round r starts at case r (mod n).
+    const share = Math.floor((runs * (round + 1)) / rounds) - Math.floor((runs * round) / rounds);
+    for (let k = 0; k < n; k += 1) {
+      const caseIndex = (k + round) % n;
+      if (errors[caseIndex] !== undefined) continue;
+      const reply = await runChild({ root, file, suiteIndex, caseIndex, runs: share });
+      if ('error' in reply) {
+        errors[caseIndex] = reply.error;
+        continue;
+      }
+      samples[caseIndex]!.push(...reply.samplesMs);
+      setups[caseIndex]!.push(reply.setupMs);
+      peaks[caseIndex] = Math.max(peaks[caseIndex]!, reply.peakRssMb);
+    }
+  }
+  return suite.cases.map((c, i) => {
+    const error = errors[i];
+    if (error !== undefined) return failed(file, suite, c, error);
+    const xs = samples[i]!;
+    return {
+      ...base(file, suite, c),
+      medianMs: median(xs),
+      minMs: Math.min(...xs),
+      maxMs: Math.max(...xs),
+      samples: xs.length,
+      peakRssMb: peaks[i]!,
+      setupMs: median(setups[i]!),
+    };
+  });
 }
 
 function runChild(request: ChildRequest): Promise<ChildReply> {
@@ -189,7 +238,7 @@ export async function childMain(json: string): Promise<void> {
     const setupMs = performance.now() - setupStart;
     const samplesMs: number[] = [];
     try {
-      for (let i = 0; i < (suite.runs ?? DEFAULT_RUNS); i += 1) {
+      for (let i = 0; i < request.runs; i += 1) {
         await suite.beforeEach?.(state);
         gc?.();
         const start = performance.now();

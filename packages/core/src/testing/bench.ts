@@ -78,6 +78,15 @@ export interface BenchSuite<S = undefined> {
   mode?: BenchMode;
   /** throughput: measuring time per case, default 500 ms (bounded so a full run stays short). */
   timeMs?: number;
+  /**
+   * Interleave the cases: split the measuring (throughput: `timeMs`; oneshot: `runs`, one child
+   * process per case and round) into this many rounds; each round measures every case for its
+   * share, starting one case later than the round before, and the median is taken over all
+   * rounds' samples. Slow drift during a run (a table that grows as the cases write to it, a busy
+   * neighbour on a shared machine) then lands on every case alike instead of on the later ones.
+   * Default 1 (each case measured once, in order).
+   */
+  rounds?: number;
   /** oneshot: timed calls per case, default 5. */
   runs?: number;
   /** Untimed. Once per suite (throughput) or once per case process (oneshot). */
