@@ -25,7 +25,9 @@ export default [
   defineBench({
     name: 'trivial: allocate and sum (oneshot)',
     mode: 'oneshot',
-    runs: 3,
+    runs: 4,
+    // Two child processes per case, interleaved: a-b, b-a.
+    rounds: 2,
     cases: [
       { name: 'sum 100k', baseline: true, fn: () => forLoop(numbers()) },
       {
