@@ -358,6 +358,55 @@ describe('ingestDeposits', () => {
     expect(await ingest()).toMatchObject({ read: 3, replayed: 2, matched: 1, truncatedAccounts: [ACCOUNT] });
   });
 
+  it('an account whose statement fails does not stop the others; the run then fails naming it', async () => {
+    const OTHER = parseAccountId('acct-other');
+    const { sys, deposit } = setup({ accounts: [ACCOUNT, OTHER] });
+    const openOn = async (accountId: AccountId, orderId: string) => {
+      const r = await openOrder(sys.orderDeps, {
+        orderId: parseOrderId(orderId),
+        sellerId: parseSellerId('seller-01'),
+        accountId,
+        amountKrw: parseKrw(15_000),
+        payee: CONTRACT_PAYEE,
+        ttlMs: 3_600_000,
+        depositorName: '김테스트',
+      });
+      if (r.kind !== 'opened') throw new Error(r.kind);
+    };
+    await openOn(ACCOUNT, 'ord-main');
+    await openOn(OTHER, 'ord-other');
+    sys.source.append(deposit('김테스트'), deposit('김테스트', 15_000, { accountId: OTHER }));
+    sys.source.faults.throttleNext(1, { op: 'listDeposits' }); // the first account's first page
+
+    const failed = await ingestDeposits(sys.ingestDeps, {}).catch((e: unknown) => e);
+    expect(failed).toMatchObject({
+      name: 'RemitError',
+      code: 'UNAVAILABLE',
+      retryable: true,
+      details: { failedAccounts: [ACCOUNT], report: { read: 1, matched: 1, enqueued: 1 } },
+    });
+    expect((failed as Error).message).toContain(`${ACCOUNT}: UNAVAILABLE`);
+    expect((await consumeQueue(sys)).map((d) => d.message.accountId)).toEqual([OTHER]);
+
+    // The failed account's checkpoint stayed: the next run reads its window.
+    expect(await ingestDeposits(sys.ingestDeps, {})).toMatchObject({ matched: 1, replayed: 1 });
+    expect((await consumeQueue(sys)).map((d) => d.message.accountId)).toEqual([ACCOUNT]);
+  });
+
+  it('an error that is not an infrastructure failure (a bug) stops the run at once', async () => {
+    const OTHER = parseAccountId('acct-other');
+    const { sys, ingest } = setup({ accounts: [ACCOUNT, OTHER] });
+    sys.source.faults.failNext({ op: 'listDeposits', error: new TypeError('a bug') });
+    const reads: AccountId[] = [];
+    const listDeposits = sys.source.listDeposits.bind(sys.source);
+    sys.source.listDeposits = (q) => {
+      reads.push(q.accountId);
+      return listDeposits(q);
+    };
+    await expect(ingest()).rejects.toThrow(TypeError);
+    expect(reads).toEqual([ACCOUNT]);
+  });
+
   it('reads only the accounts asked for, and refuses an unusable configuration', async () => {
     const { sys, open, deposit } = setup();
     await open('김테스트');

@@ -54,8 +54,10 @@ interface Batch {
 const MAX_PAGES_LIMIT = 1_000;
 
 /**
- * Read, match, enqueue, record. Returns counts for the run; throws `RemitError` on infrastructure
- * failure (the next run repairs whatever this one left half done).
+ * Read, match, enqueue, record. Returns counts for the run. An infrastructure failure (`RemitError`)
+ * on one account does not stop the others: once every account had its turn the run throws one
+ * `RemitError` naming the failed accounts (the first failure as `cause`, the counts in `details`),
+ * and the next run repairs whatever this one left half done.
  *
  * @example
  * ```ts
@@ -82,10 +84,33 @@ export async function ingestDeposits(deps: IngestDeps, request: IngestRequest): 
     truncatedAccounts: [],
     gapAccounts: [],
   };
+  const failures: { readonly accountId: AccountId; readonly error: RemitError }[] = [];
   for (const accountId of request.accountIds ?? config.accounts) {
-    await ingestAccount(deps, accountId, now, report);
+    try {
+      await ingestAccount(deps, accountId, now, report);
+    } catch (err) {
+      // An infrastructure failure stops this account only (its checkpoint stays: the next run
+      // reads its window again); anything else is a bug and stops the run.
+      if (!(err instanceof RemitError)) throw err;
+      failures.push({ accountId, error: err });
+    }
   }
+  if (failures.length > 0) throw accountsFailed(failures, report);
   return report;
+}
+
+/** One error for the run, once every account had its turn: the first failure as cause, the report in `details`. */
+function accountsFailed(
+  failures: readonly { readonly accountId: AccountId; readonly error: RemitError }[],
+  report: IngestReport,
+): RemitError {
+  const first = failures[0]!;
+  const list = failures.map((f) => `${f.accountId}: ${f.error.code} ${f.error.message}`).join('; ');
+  return new RemitError(first.error.code, `ingest failed for ${failures.length} account(s): ${list}`, {
+    retryable: failures.every((f) => f.error.retryable),
+    cause: first.error,
+    details: { failedAccounts: failures.map((f) => f.accountId), report },
+  });
 }
 
 async function ingestAccount(
