@@ -407,6 +407,55 @@ describe('ingestDeposits', () => {
     expect(reads).toEqual([ACCOUNT]);
   });
 
+  it('a burst larger than one run can read is caught up run by run, not re-read from its start', async () => {
+    // 6 rows a run (3 pages of 2); 12 deposits, 4 min apart: more than a run reads, but never
+    // more than 4 in one 15 min overlap window.
+    const { sys, open, deposit } = setup({ depositPageSize: 2, ingest: { maxPagesPerAccount: 3 } });
+    const names = Array.from({ length: 12 }, (_, i) => `김테스트${i}`);
+    for (const name of names) await open(name, 15_000, 3 * 3_600_000);
+    const start = sys.clock.now();
+    await sys.checkpoints.advance({ accountId: ACCOUNT, readUpToMs: start });
+    sys.source.append(
+      ...names.map((name, i) => deposit(name, 15_000, { occurredAt: start + 60_000 + i * 240_000 })),
+    );
+    sys.clock.advance(50 * 60_000);
+
+    const runs = [];
+    for (let run = 0; run < 6; run += 1) {
+      const r = await ingestDeposits(sys.ingestDeps, {});
+      runs.push({ matched: r.matched, truncated: r.truncatedAccounts.length });
+      if (r.truncatedAccounts.length === 0) break;
+      sys.clock.advance(5 * 60_000);
+    }
+    // Each truncated run moves the checkpoint to the last row it read; the next starts 15 min before it.
+    expect(runs).toEqual([
+      { matched: 6, truncated: 1 },
+      { matched: 2, truncated: 1 },
+      { matched: 2, truncated: 1 },
+      { matched: 2, truncated: 0 },
+    ]);
+    expect((await sys.checkpoints.get({ accountId: ACCOUNT }))?.readUpToMs).toBe(sys.clock.now());
+  });
+
+  it('a truncated run whose rows come out of order keeps the checkpoint where it was', async () => {
+    const { sys, open, deposit } = setup({ ingest: { maxPagesPerAccount: 2 } });
+    for (const name of ['김테스트', '박테스트']) await open(name);
+    const start = sys.clock.now();
+    await sys.checkpoints.advance({ accountId: ACCOUNT, readUpToMs: start });
+    sys.clock.advance(10 * 60_000);
+    // A source breaking its "oldest first" promise: the second page's row is older than the first's.
+    const pages = [
+      { deposits: [deposit('김테스트', 15_000, { occurredAt: start + 300_000 })], nextCursor: 'p2' },
+      { deposits: [deposit('박테스트', 15_000, { occurredAt: start + 60_000 })], nextCursor: 'p3' },
+    ];
+    sys.source.listDeposits = async (q) => pages[q.cursor === undefined ? 0 : 1]!;
+    expect(await ingestDeposits(sys.ingestDeps, {})).toMatchObject({
+      matched: 2,
+      truncatedAccounts: [ACCOUNT],
+    });
+    expect((await sys.checkpoints.get({ accountId: ACCOUNT }))?.readUpToMs).toBe(start);
+  });
+
   it('reads only the accounts asked for, and refuses an unusable configuration', async () => {
     const { sys, open, deposit } = setup();
     await open('김테스트');

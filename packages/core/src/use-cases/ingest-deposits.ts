@@ -13,7 +13,9 @@
  *   run n+2                                   ╳  again
  *   run n+3               ├─────────┼───────────────────────┤  40 min late: the gap too; c := now
  *
- *   truncated (page bound) or failed: c stays; the next run reads those rows again (replays)
+ *   failed: c stays; the next run reads those rows again (replays)
+ *   truncated (page bound): c := the instant of the last row read (rows come oldest first), so a
+ *     busy account catches up run by run instead of re-reading its oldest pages
  *   an account never read: c := now before its first read, so its history starts at now - w
  *   c - w < now - maxLookbackMs (days of outage): read [now - maxLookbackMs, now) only and publish
  *   a manual_review naming [c - w, now - maxLookbackMs): a bounded run, never a silent gap
@@ -123,10 +125,19 @@ async function ingestAccount(
   const fromMs = await windowStart(deps, accountId, now, report);
   const seen = new Set<string>();
   let cursor: string | undefined;
+  // The instant of the last row listed, while the rows come oldest first as the port promises.
+  let lastRowMs: InstantMs | undefined;
+  let ordered = true;
   for (let pages = 0; ; pages += 1) {
     if (pages >= config.maxPagesPerAccount) {
-      // The checkpoint stays: the next run reads this window again (replays) and goes further.
       report.truncatedAccounts.push(accountId);
+      // Every row that occurred before the last one listed was listed too, and every page's work is
+      // flushed: the checkpoint moves there (strictly before: rows of that same second may be on
+      // the next page), so the next run goes further instead of reading these pages again. If the
+      // rows came out of order, or all lie behind the checkpoint, it stays (`stale`).
+      if (ordered && lastRowMs !== undefined) {
+        await checkpoints.advance({ accountId, readUpToMs: Math.min(lastRowMs, now) });
+      }
       return;
     }
     const page = await source.listDeposits({
@@ -137,6 +148,8 @@ async function ingestAccount(
     });
     const batch: Batch = { messages: [], events: [] };
     for (const row of page.deposits) {
+      if (lastRowMs !== undefined && row.occurredAt < lastRowMs) ordered = false;
+      lastRowMs = row.occurredAt;
       if (seen.has(row.depositId)) continue;
       seen.add(row.depositId);
       report.read += 1;
