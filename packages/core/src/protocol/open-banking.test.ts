@@ -12,7 +12,6 @@ import {
   formatApiTranDtm,
   formatTranAmt,
   formatTranDtime,
-  inquiryRequestSchema,
   instantOfRow,
   maskAccountNum,
   noticeRowSchema,
@@ -25,11 +24,14 @@ import {
   seenAddressOf,
   sourceIpRefusedMessage,
   toWireAccountNum,
-  transactionListQuerySchema,
-  transactionRowSchema,
-  transferRequestSchema,
   transferResponseSchema,
 } from './open-banking.js';
+import {
+  inquiryRequestSchema,
+  transactionListQuerySchema,
+  transferRequestSchema,
+} from './open-banking-requests.js';
+import { transactionRowSchema } from './open-banking-statements.js';
 
 // The expected verdicts are written out here by hand, not derived from the table, so a wrong
 // edit to the table fails this test.

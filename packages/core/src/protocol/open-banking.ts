@@ -1,7 +1,8 @@
 /**
  * The reference transfer-provider protocol, modelled on the Korean open-banking API (금융결제원
- * 오픈뱅킹 v2.0): the wire shapes (zod) of every request and response, the paths, the KST
- * date-time formats, and THE one table that turns provider codes into remit's outcomes.
+ * 오픈뱅킹 v2.0): the wire shapes (zod) of the answers a payer reads (the requests and the
+ * statement are in `open-banking-requests.ts` and `open-banking-statements.ts`), the paths, the
+ * KST date-time formats, and THE one table that turns provider codes into remit's outcomes.
  *
  * Pure: no I/O. `@remit/bank-sim` serves this protocol; the HTTP adapters in
  * `@remit/adapters-aws` speak it. Both import the schemas and the table from here, so the two
@@ -703,6 +704,11 @@ export function maskAccountNum(accountNumber: string): string {
 }
 
 // --------------------------------------------------------------------------------- schemas
+//
+// The answers a payer reads (transfer, inquiry, reversal notices) are here; the statement
+// (`open-banking-statements.ts`, read by ingest) and the requests (`open-banking-requests.ts`,
+// checked by the provider) have modules of their own, so a function builds only the schemas it
+// parses: core is side-effect free, and a bundler leaves out a module nothing imports from.
 
 /** `bank_tran_id`: 10-char institution code + `U` + 9 chars unique per business day. */
 const BANK_TRAN_ID = /^[A-Z0-9]{10}U[A-Z0-9]{9}$/;
@@ -739,14 +745,32 @@ const yyyymmdd = z.string().check(
     { message: 'must be YYYYMMDD' },
   ),
 );
-const hhmmss = z.string().check(z.regex(/^([01]\d|2[0-3])[0-5]\d[0-5]\d$/, 'must be hhmmss'));
 const tranAmt = z.string().check(z.regex(TRAN_AMT, 'tran_amt must be digits, 1..999999999999'));
-/** Balances may be zero. */
-const balanceAmt = z.string().check(z.regex(/^(0|[1-9]\d{0,14})$/, 'must be digits'));
 const accountNum = z.string().check(z.regex(ACCOUNT_NUM, 'account number must be 6-16 digits'));
 const bankCode = z.string().check(z.regex(/^\d{3}$/, 'bank code must be 3 digits'));
 const cursor = z.string().check(z.maxLength(256));
 const yn = z.enum(['Y', 'N']);
+
+/**
+ * The wire's field schemas that several messages share: the request schemas
+ * (`open-banking-requests.ts`) and the statement schemas (`open-banking-statements.ts`) build on
+ * them, so a field is checked the same way in every message.
+ *
+ * @example
+ * ```ts
+ * const query = z.object({ from_dtime: openBankingFields.tranDtime });
+ * ```
+ */
+export const openBankingFields = {
+  bankTranId,
+  tranDtime,
+  yyyymmdd,
+  tranAmt,
+  accountNum,
+  bankCode,
+  cursor,
+  yn,
+};
 
 /**
  * Every answer starts with this envelope. An answer that stops at the envelope (auth refusal,
@@ -766,78 +790,6 @@ export const envelopeSchema = z.object({
   rsp_message: z.string().check(z.maxLength(300)),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
-
-/**
- * `POST /oauth/2.0/token`, form-encoded: the client-credentials grant.
- *
- * @example
- * ```ts
- * const body = new URLSearchParams({ client_id, client_secret, scope: 'oob', grant_type: 'client_credentials' });
- * ```
- */
-export const tokenRequestSchema = z.object({
-  client_id: z.string().check(z.minLength(1), z.maxLength(100)),
-  client_secret: z.string().check(z.minLength(1), z.maxLength(200)),
-  scope: z.literal('oob'),
-  grant_type: z.literal('client_credentials'),
-});
-export type TokenRequest = z.infer<typeof tokenRequestSchema>;
-
-/**
- * The token answer; use as `Authorization: Bearer <access_token>`.
- *
- * @example
- * ```ts
- * const { access_token } = tokenResponseSchema.parse(await res.json());
- * ```
- */
-export const tokenResponseSchema = z.object({
-  access_token: z.string().check(z.minLength(1), z.maxLength(2048)),
-  token_type: z.literal('Bearer'),
-  /** Seconds. */
-  expires_in: z.int().check(z.positive()),
-  scope: z.literal('oob'),
-  client_use_code: z.optional(z.string().check(z.maxLength(10))),
-});
-export type TokenResponse = z.infer<typeof tokenResponseSchema>;
-
-/**
- * `POST /v2.0/transfer/deposit`: pay one payee from our contracted account (입금이체).
- *
- * @example
- * ```ts
- * const body: TransferRequestWire = {
- *   bank_tran_id: 'T991234560U000000001', tran_dtime: formatTranDtime(now),
- *   cntr_account_type: 'N', cntr_account_num: '100000000001', wd_print_content: '정산',
- *   name_check_option: 'on', tran_amt: '15000', recv_client_bank_code: '088',
- *   recv_client_account_num: '110000000001', recv_client_name: '김테스트', print_content: '리밋정산',
- *   transfer_purpose: 'TR',
- * };
- * ```
- */
-export const transferRequestSchema = z.object({
-  bank_tran_id: bankTranId,
-  /** When we sent it (KST); its date is the business date the id is unique on. */
-  tran_dtime: tranDtime,
-  /** Contracted account type: `N` (account). */
-  cntr_account_type: z.literal('N'),
-  /** Our paying (contracted) account. */
-  cntr_account_num: accountNum,
-  /** What our own statement shows. */
-  wd_print_content: z.optional(z.string().check(z.maxLength(20))),
-  /** `on`: the bank checks `recv_client_name` against the holder (default on). */
-  name_check_option: z.optional(z.enum(['on', 'off'])),
-  tran_amt: tranAmt,
-  recv_client_bank_code: bankCode,
-  recv_client_account_num: accountNum,
-  recv_client_name: z.string().check(z.minLength(1), z.maxLength(20)),
-  /** What the payee's statement shows (the bank's budget: 20 characters at most). */
-  print_content: z.string().check(z.minLength(1), z.maxLength(20)),
-  req_client_name: z.optional(z.string().check(z.maxLength(20))),
-  /** `TR` transfer (default). */
-  transfer_purpose: z.optional(z.enum(['TR', 'ST', 'RC'])),
-});
-export type TransferRequestWire = z.infer<typeof transferRequestSchema>;
 
 const bankPart = {
   bank_tran_id: bankTranId,
@@ -872,27 +824,6 @@ export const transferResponseSchema = z.extend(envelopeSchema, {
 export type TransferResponseWire = z.infer<typeof transferResponseSchema>;
 
 /**
- * `POST /v2.0/transfer/result`: what happened to one transfer, keyed by (id, date, amount).
- *
- * @example
- * ```ts
- * const body: InquiryRequestWire = {
- *   check_type: '2', tran_dtime: formatTranDtime(now), org_bank_tran_id: 'T991234560U000000001',
- *   org_bank_tran_date: '20261128', org_tran_amt: '15000',
- * };
- * ```
- */
-export const inquiryRequestSchema = z.object({
-  /** `2`: a deposit transfer (입금이체). */
-  check_type: z.literal('2'),
-  tran_dtime: tranDtime,
-  org_bank_tran_id: bankTranId,
-  org_bank_tran_date: yyyymmdd,
-  org_tran_amt: tranAmt,
-});
-export type InquiryRequestWire = z.infer<typeof inquiryRequestSchema>;
-
-/**
  * The inquiry answer; `bank_rsp_code` describes the ORIGINAL transfer (`000` executed, `809`
  * no such transfer, `400` still processing, a rejection code if it was refused).
  *
@@ -924,110 +855,6 @@ export type InquiryResponseWire = z.infer<typeof inquiryResponseSchema>;
  * ```
  */
 export const MAX_PAGE_RECORDS = 500;
-
-/**
- * `GET /v2.0/account/transaction_list` query: the statement of one of our receiving accounts.
- * The window is `[from_dtime, to_dtime)` at one-second resolution (KST). Rows come oldest first
- * (`sort_order=A`); pass back `befor_inquiry_trace_info` (the real API's spelling) for the next
- * page while `next_page_yn` is `Y`.
- *
- * @example
- * ```ts
- * const q: TransactionListQuery = {
- *   account_num: '100000000002', inquiry_type: 'I', from_dtime: '20261128100000',
- *   to_dtime: '20261128101500', sort_order: 'A', tran_dtime: formatTranDtime(now),
- * };
- * url.search = new URLSearchParams(q).toString();
- * ```
- */
-export const transactionListQuerySchema = z
-  .object({
-    account_num: accountNum,
-    /** `A` all rows, `I` inbound only (deposits and their cancellations), `O` outbound only. */
-    inquiry_type: z._default(z.enum(['A', 'I', 'O']), 'A'),
-    from_dtime: tranDtime,
-    to_dtime: tranDtime,
-    sort_order: z._default(z.enum(['A', 'D']), 'A'),
-    tran_dtime: z.optional(tranDtime),
-    befor_inquiry_trace_info: z.optional(cursor),
-  })
-  .check(z.refine((q) => q.from_dtime <= q.to_dtime, { message: 'from_dtime must not be after to_dtime' }));
-export type TransactionListQuery = z.input<typeof transactionListQuerySchema>;
-
-/**
- * Statement row kinds. Only `입금` (deposit) and `입금취소` (its cancellation) are inbound rows,
- * candidates for matching; `출금` (withdrawal) rows must be ignored.
- *
- * @example
- * ```ts
- * const inbound = rows.filter((r) => r.inout_type !== INOUT_TYPE.Withdrawal);
- * ```
- */
-export const INOUT_TYPE = { Deposit: '입금', Cancellation: '입금취소', Withdrawal: '출금' } as const;
-export type InoutType = (typeof INOUT_TYPE)[keyof typeof INOUT_TYPE];
-
-/**
- * One statement row.
- *
- * @example
- * ```ts
- * const row = transactionRowSchema.parse({ tran_id: 'D20261128000001', tran_date: '20261128',
- *   tran_time: '101530', inout_type: '입금', tran_type: '이체', print_content: '김테스트123',
- *   tran_amt: '15000', after_balance_amt: '115000' });
- * ```
- */
-export const transactionRowSchema = z.object({
-  /** The bank's id of this row when it gives one; else remit fingerprints the row. */
-  tran_id: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
-  tran_date: yyyymmdd,
-  tran_time: hhmmss,
-  inout_type: z.enum([INOUT_TYPE.Deposit, INOUT_TYPE.Cancellation, INOUT_TYPE.Withdrawal]),
-  /** 이체 (transfer), 현금 (cash), ... : informational. */
-  tran_type: z.string().check(z.maxLength(20)),
-  /** The depositor name as printed (truncated to the bank's budget). */
-  print_content: z.string().check(z.maxLength(40)),
-  tran_amt: tranAmt,
-  after_balance_amt: z.optional(balanceAmt),
-  /** For `입금취소`: the `tran_id` of the deposit it cancels. */
-  org_tran_id: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
-  branch_name: z.optional(z.string().check(z.maxLength(40))),
-});
-export type TransactionRow = z.infer<typeof transactionRowSchema>;
-
-/**
- * The statement answer.
- *
- * @example
- * ```ts
- * const page = transactionListResponseSchema.parse(json);
- * if (page.next_page_yn === 'Y') next = page.befor_inquiry_trace_info;
- * ```
- */
-export const transactionListResponseSchema = z.extend(envelopeSchema, {
-  account_num_masked: z.optional(z.string().check(z.maxLength(20))),
-  balance_amt: z.optional(balanceAmt),
-  page_record_cnt: z.optional(z.int().check(z.minimum(0), z.maximum(MAX_PAGE_RECORDS))),
-  next_page_yn: z.optional(yn),
-  /** Cursor for the next page ('' on the last page). */
-  befor_inquiry_trace_info: z.optional(cursor),
-  res_list: z.optional(z.array(transactionRowSchema).check(z.maxLength(MAX_PAGE_RECORDS))),
-});
-export type TransactionListResponseWire = z.infer<typeof transactionListResponseSchema>;
-
-/**
- * `GET /v2.0/transfer/notices` query: reversal notices (a transfer reported as failed after it
- * succeeded) noticed at or after `from_dtime` (KST), oldest first, paginated like the statement.
- *
- * @example
- * ```ts
- * const q: NoticeListQuery = { from_dtime: formatTranDtime(sinceMs) };
- * ```
- */
-export const noticeListQuerySchema = z.object({
-  from_dtime: tranDtime,
-  befor_inquiry_trace_info: z.optional(cursor),
-});
-export type NoticeListQuery = z.input<typeof noticeListQuerySchema>;
 
 /**
  * One reversal notice: the original transfer and why it failed after all.
