@@ -10,7 +10,7 @@ export default defineConfig({
   resolve: source,
   ssr: { resolve: source },
   test: {
-    setupFiles: ['reflect-metadata'],
+    setupFiles: ['@abraham/reflection'],
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],

@@ -29,7 +29,10 @@ const FORBIDDEN_MODULES: readonly [RegExp, string][] = [
   [/^@aws-lambda-powertools\//, 'Lambda tooling belongs in apps/lambda'],
   [/^ioredis$/, 'Redis belongs in adapters-aws'],
   [/^undici$/, 'HTTP belongs in adapters-aws'],
-  [/^(tsyringe|reflect-metadata)$/, 'dependency injection belongs in the composition root (apps/lambda)'],
+  [
+    /^(tsyringe|reflect-metadata|@abraham\/reflection)$/,
+    'dependency injection belongs in the composition root (apps/lambda)',
+  ],
 ];
 
 const RANDOM_FUNCTIONS = new Set([

@@ -168,10 +168,10 @@ function reportCpu(state: State): void {
     // first case of this run
   }
   // Interleaved rounds: every child process of a case adds its samples.
-  recorded.cases[state.name] = [...(recorded.cases[state.name] ?? []), ...state.cpuMs];
+  const all = [...(recorded.cases[state.name] ?? []), ...state.cpuMs];
+  recorded.cases[state.name] = all;
   state.cpuMs.length = 0;
   writeFileSync(CPU_FILE, `${JSON.stringify(recorded)}\n`);
-  const all = recorded.cases[state.name];
   const cpu = median(all);
   const base = recorded.cases.baseline;
   const ratio =

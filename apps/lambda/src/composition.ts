@@ -9,9 +9,19 @@
  *   ├─ invocation 1: first use reads secrets (cached), connects Redis/provider
  *   └─ invocation 2..n: everything above reused
  *
- * Two variants share the app registrations (telemetry, use cases bound to ports):
- * `createAwsContainer` (production, demo over local servers) and `createMemoryContainer`
- * (tests, `demo --memory`), which takes the ports it is given.
+ * Each Lambda function gets a container of its own handler only (`createRemitContainer`,
+ * `createIngestContainer`, `createReconcileContainer`): what another handler needs is neither
+ * registered nor, since the entry files reach only their own parts, bundled, so it costs that
+ * function's cold start nothing. `createAwsContainer` (demo and kill test over local servers) and
+ * `createMemoryContainer` (tests, `demo --memory`) serve all three handlers.
+ *
+ *   registered          remit  reconcile  ingest
+ *   clients, telemetry    x        x        x      registerAwsBase, registerTelemetry
+ *   store, events         x        x        x      registerAwsBase
+ *   sequence, gateway     x        x               registerAwsPayoutPorts
+ *   visibility            x                        registerAwsPayoutPorts (unused by reconcile)
+ *   source, matcher,                       x      registerAwsIngestPorts
+ *   checkpoints, queue
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -55,8 +65,10 @@ import { Pool } from 'undici';
 import * as z from 'zod/mini';
 import { lazy } from './aws/lazy.js';
 import { sqsMessageVisibility } from './aws/message-visibility.js';
-import { type AwsConfig, loadAwsConfig, providerTimeouts, type Settings } from './config.js';
-import { createLogger, createMetrics, type LogLevel, type MetricsSink } from './observability/telemetry.js';
+import { type AwsConfig, providerTimeouts, type Settings } from './config.js';
+import { EmfMetrics } from './observability/emf.js';
+import { Logger, type LogLevel } from './observability/logger.js';
+import type { MetricsSink } from './observability/telemetry.js';
 import { cachedSecrets, type SecretReader } from './secrets.js';
 import {
   type IngestUseCase,
@@ -81,9 +93,9 @@ export interface Ports {
 }
 
 export interface TelemetryOverrides {
-  /** Default: POWERTOOLS_LOG_LEVEL, else INFO. */
+  /** Default: the configured level (`Settings.logLevel`). */
   readonly logLevel?: LogLevel;
-  /** Default: Powertools EMF metrics. The demo and tests record totals instead. */
+  /** Default: EMF metrics on stdout. The demo and tests record totals instead. */
   readonly metrics?: MetricsSink;
 }
 
@@ -104,46 +116,62 @@ function cached<T>(factory: (c: DependencyContainer) => T) {
   return { useFactory: instanceCachingFactory<T>(factory) };
 }
 
-/** Telemetry and the use cases, bound to whatever ports the container holds. */
-function registerApp(c: DependencyContainer, settings: Settings, telemetry: TelemetryOverrides): void {
-  const options = {
-    serviceName: settings.serviceName,
-    metricsNamespace: settings.metricsNamespace,
-    ...(telemetry.logLevel === undefined ? {} : { logLevel: telemetry.logLevel }),
-  };
+/** Settings, logger and metrics. */
+function registerTelemetry(c: DependencyContainer, settings: Settings, telemetry: TelemetryOverrides): void {
   c.register(TOKENS.Settings, { useValue: settings });
   c.register(
     TOKENS.Logger,
-    cached(() => createLogger(options)),
+    cached(
+      () =>
+        new Logger({ serviceName: settings.serviceName, logLevel: telemetry.logLevel ?? settings.logLevel }),
+    ),
   );
   const recorder = telemetry.metrics;
   c.register(
     TOKENS.Metrics,
-    cached((c): MetricsSink => recorder ?? createMetrics(options, c.resolve(TOKENS.Logger))),
+    cached(
+      (): MetricsSink =>
+        recorder ??
+        new EmfMetrics({ namespace: settings.metricsNamespace, serviceName: settings.serviceName }),
+    ),
   );
+}
 
-  const remitDeps = (c: DependencyContainer): RemitDeps => ({
+function remitDeps(c: DependencyContainer, settings: Settings): RemitDeps {
+  return {
     store: c.resolve(TOKENS.IdempotencyStore),
     sequence: c.resolve(TOKENS.SequenceGenerator),
     gateway: c.resolve(TOKENS.TransferGateway),
     events: c.resolve(TOKENS.RemittanceEvents),
     clock: c.resolve(TOKENS.Clock),
     config: settings.remit,
-  });
+  };
+}
+
+/** The `remit` use case, bound to the container's ports. */
+function registerRemit(c: DependencyContainer, settings: Settings): void {
   c.register(
     TOKENS.RemitUseCase,
     cached((c): RemitUseCase => {
-      const deps = remitDeps(c);
+      const deps = remitDeps(c, settings);
       return (request) => remit(deps, request);
     }),
   );
+}
+
+/** The `reconcile` use case, bound to the container's ports. */
+function registerReconcile(c: DependencyContainer, settings: Settings): void {
   c.register(
     TOKENS.ReconcileUseCase,
     cached((c): ReconcileUseCase => {
-      const deps: ReconcileDeps = remitDeps(c);
+      const deps: ReconcileDeps = remitDeps(c, settings);
       return (request) => reconcile(deps, request);
     }),
   );
+}
+
+/** The `ingestDeposits` use case, bound to the container's ports. */
+function registerIngest(c: DependencyContainer, settings: Settings): void {
   c.register(
     TOKENS.IngestUseCase,
     cached((c): IngestUseCase => {
@@ -183,7 +211,10 @@ export function createMemoryContainer(options: MemoryContainerOptions): Dependen
   for (const [key, token] of Object.entries(PORT_TOKENS)) {
     c.register(token, { useValue: options.ports[key as keyof Ports] });
   }
-  registerApp(c, options.settings, options);
+  registerTelemetry(c, options.settings, options);
+  registerRemit(c, options.settings);
+  registerReconcile(c, options.settings);
+  registerIngest(c, options.settings);
   return c;
 }
 
@@ -231,26 +262,22 @@ function parseJsonSecret(text: string): unknown {
   }
 }
 
+/** Register a closer for `value` (a client the container created) and return `value`. */
+function closing<T>(c: DependencyContainer, value: T, close: (value: T) => unknown): T {
+  c.resolve<(() => unknown)[]>(TOKENS.Closers).push(() => close(value));
+  return value;
+}
+
+const documentClient = (c: DependencyContainer) =>
+  c.resolve<DynamoDBDocumentClient>(TOKENS.DynamoDbDocumentClient);
+const sqsClient = (c: DependencyContainer) => c.resolve<SQSClient>(TOKENS.SqsClient);
+
 /**
- * The production container: AWS clients and adapters from the configuration.
- *
- * @example
- * ```ts
- * const c = createAwsContainer(parseAwsConfig(process.env));
- * export const handler = c.resolve(RemitHandler).handle;
- * ```
+ * The clients, the clock and the ports every handler uses (the idempotency store, the events),
+ * from the configuration.
  */
-export function createAwsContainer(
-  config: AwsConfig,
-  options: AwsContainerOptions = {},
-): DependencyContainer {
-  const c = rootContainer.createChildContainer();
-  const closers: (() => unknown)[] = [];
-  const closing = <T>(value: T, close: (value: T) => unknown): T => {
-    closers.push(() => close(value));
-    return value;
-  };
-  c.register(TOKENS.Closers, { useValue: closers });
+function registerAwsBase(c: DependencyContainer, config: AwsConfig, options: AwsContainerOptions): void {
+  c.register(TOKENS.Closers, { useValue: [] });
   const sdk = {
     ...(config.region === undefined ? {} : { region: config.region }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
@@ -258,12 +285,13 @@ export function createAwsContainer(
   const clock = options.clock ?? systemClock;
 
   c.register(TOKENS.AwsConfig, { useValue: config });
+  c.register(TOKENS.Clock, { useValue: clock });
   c.register(
     TOKENS.DynamoDbClient,
-    cached(() => {
+    cached((c) => {
       const ddb: DynamoDBClientConfig = { ...sdk };
       if (config.endpoints.dynamodb !== undefined) ddb.endpoint = config.endpoints.dynamodb;
-      return closing(new DynamoDBClient(ddb), (client) => client.destroy());
+      return closing(c, new DynamoDBClient(ddb), (client) => client.destroy());
     }),
   );
   c.register(
@@ -272,15 +300,15 @@ export function createAwsContainer(
   );
   c.register(
     TOKENS.SqsClient,
-    cached(() => {
+    cached((c) => {
       const sqs: SQSClientConfig = { ...sdk };
       if (config.endpoints.sqs !== undefined) sqs.endpoint = config.endpoints.sqs;
-      return closing(new SQSClient(sqs), (client) => client.destroy());
+      return closing(c, new SQSClient(sqs), (client) => client.destroy());
     }),
   );
   c.register(
     TOKENS.SecretsManagerClient,
-    cached(() => closing(new SecretsManagerClient({ ...sdk }), (client) => client.destroy())),
+    cached((c) => closing(c, new SecretsManagerClient({ ...sdk }), (client) => client.destroy())),
   );
   c.register(
     TOKENS.SecretReader,
@@ -290,8 +318,9 @@ export function createAwsContainer(
   );
   c.register(
     TOKENS.ProviderPool,
-    cached(() =>
+    cached((c) =>
       closing(
+        c,
         new Pool(new URL(config.provider.baseUrl).origin, {
           connections: config.provider.connections,
           pipelining: 1,
@@ -307,73 +336,181 @@ export function createAwsContainer(
       ),
     ),
   );
-
-  const ddb = (c: DependencyContainer) => c.resolve<DynamoDBDocumentClient>(TOKENS.DynamoDbDocumentClient);
-  const sqs = (c: DependencyContainer) => c.resolve<SQSClient>(TOKENS.SqsClient);
-  const provider = (c: DependencyContainer) => {
-    const secrets = c.resolve<SecretReader>(TOKENS.SecretReader);
-    const arn = config.provider.secretArn;
-    return {
-      baseUrl: config.provider.baseUrl,
-      pool: c.resolve<Pool>(TOKENS.ProviderPool),
-      clock,
-      accessToken: async ({ refresh }: { readonly refresh: boolean }) => {
-        const secret = await secrets.read(arn, { refresh });
-        const parsed = providerSecretSchema.safeParse(parseJsonSecret(secret.reveal()));
-        if (!parsed.success) throw secretError(arn, 'JSON with a non-empty "accessToken"');
-        return parsed.data.accessToken;
-      },
-    };
-  };
-
-  c.register(TOKENS.Clock, { useValue: clock });
   c.register(
     TOKENS.IdempotencyStore,
     cached(
-      (c) => new DynamoDbIdempotencyStore({ client: ddb(c), tableName: config.tables.idempotency, clock }),
+      (c) =>
+        new DynamoDbIdempotencyStore({
+          client: documentClient(c),
+          tableName: config.tables.idempotency,
+          clock,
+        }),
+    ),
+  );
+  c.register(
+    TOKENS.RemittanceEvents,
+    cached((c) => new SqsRemittanceEvents({ client: sqsClient(c), queueUrl: config.eventsQueueUrl })),
+  );
+}
+
+/** What the provider adapters share: the pool, the clock and the bearer token from its secret. */
+function providerHttp(c: DependencyContainer, config: AwsConfig) {
+  const secrets = c.resolve<SecretReader>(TOKENS.SecretReader);
+  const arn = config.provider.secretArn;
+  return {
+    baseUrl: config.provider.baseUrl,
+    pool: c.resolve<Pool>(TOKENS.ProviderPool),
+    clock: c.resolve<Clock>(TOKENS.Clock),
+    accessToken: async ({ refresh }: { readonly refresh: boolean }) => {
+      const secret = await secrets.read(arn, { refresh });
+      const parsed = providerSecretSchema.safeParse(parseJsonSecret(secret.reveal()));
+      if (!parsed.success) throw secretError(arn, 'JSON with a non-empty "accessToken"');
+      return parsed.data.accessToken;
+    },
+  };
+}
+
+/** The ports that pay out (remit, reconcile): sequence numbers, the transfer gateway, the queue visibility. */
+function registerAwsPayoutPorts(
+  c: DependencyContainer,
+  config: AwsConfig,
+  options: AwsContainerOptions,
+): void {
+  c.register(
+    TOKENS.TransferGateway,
+    cached(
+      (c) =>
+        new HttpTransferGateway({
+          ...providerHttp(c, config),
+          payerAccountNumber: config.provider.payerAccountNumber,
+        }),
+    ),
+  );
+  c.register(
+    TOKENS.SequenceGenerator,
+    cached((c) => sequenceGenerator(c, config, options)),
+  );
+  c.register(
+    TOKENS.MessageVisibility,
+    cached((c) => options.visibility ?? sqsMessageVisibility(sqsClient(c), config.queueUrl)),
+  );
+}
+
+/** The ports that read deposits and enqueue payouts (ingest). */
+function registerAwsIngestPorts(c: DependencyContainer, config: AwsConfig): void {
+  c.register(
+    TOKENS.DepositSource,
+    cached(
+      (c) => new HttpDepositSource({ ...providerHttp(c, config), accounts: config.provider.accountNumbers }),
     ),
   );
   c.register(
     TOKENS.OrderMatcher,
-    cached((c) => new DynamoDbOrderMatcher({ client: ddb(c), tableName: config.tables.orders })),
+    cached((c) => new DynamoDbOrderMatcher({ client: documentClient(c), tableName: config.tables.orders })),
   );
   // Items of the orders table (`ingest#<account>`): ingest's table, no new one to deploy or grant.
   c.register(
     TOKENS.IngestCheckpointStore,
-    cached((c) => new DynamoDbIngestCheckpointStore({ client: ddb(c), tableName: config.tables.orders })),
+    cached(
+      (c) =>
+        new DynamoDbIngestCheckpointStore({ client: documentClient(c), tableName: config.tables.orders }),
+    ),
   );
   c.register(
     TOKENS.RemittanceQueue,
     cached(
       (c) =>
-        new SqsRemittanceQueue({ client: sqs(c), queueUrl: config.queueUrl, groupIdOf: remittanceGroupId }),
+        new SqsRemittanceQueue({
+          client: sqsClient(c),
+          queueUrl: config.queueUrl,
+          groupIdOf: remittanceGroupId,
+        }),
     ),
   );
-  c.register(
-    TOKENS.RemittanceEvents,
-    cached((c) => new SqsRemittanceEvents({ client: sqs(c), queueUrl: config.eventsQueueUrl })),
-  );
-  c.register(
-    TOKENS.MessageVisibility,
-    cached((c) => options.visibility ?? sqsMessageVisibility(sqs(c), config.queueUrl)),
-  );
-  c.register(
-    TOKENS.DepositSource,
-    cached((c) => new HttpDepositSource({ ...provider(c), accounts: config.provider.accountNumbers })),
-  );
-  c.register(
-    TOKENS.TransferGateway,
-    cached(
-      (c) =>
-        new HttpTransferGateway({ ...provider(c), payerAccountNumber: config.provider.payerAccountNumber }),
-    ),
-  );
-  c.register(
-    TOKENS.SequenceGenerator,
-    cached((c) => sequenceGenerator(c, config, options, closing)),
-  );
+}
 
-  registerApp(c, config.settings, options);
+/**
+ * A container of AWS clients and adapters for all three handlers (the demo and the kill test run
+ * them side by side over local servers).
+ *
+ * @example
+ * ```ts
+ * const c = createAwsContainer(parseAwsConfig(env), { credentials: LOCAL_CREDENTIALS });
+ * await c.resolve(IngestHandler).handle({});
+ * ```
+ */
+export function createAwsContainer(
+  config: AwsConfig,
+  options: AwsContainerOptions = {},
+): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  registerAwsBase(c, config, options);
+  registerAwsPayoutPorts(c, config, options);
+  registerAwsIngestPorts(c, config);
+  registerTelemetry(c, config.settings, options);
+  registerRemit(c, config.settings);
+  registerReconcile(c, config.settings);
+  registerIngest(c, config.settings);
+  return c;
+}
+
+/**
+ * The remit function's container: its own ports and use case only.
+ *
+ * @example
+ * ```ts
+ * export const handler = createRemitContainer(loadAwsConfig()).resolve(RemitHandler).handle;
+ * ```
+ */
+export function createRemitContainer(
+  config: AwsConfig,
+  options: AwsContainerOptions = {},
+): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  registerAwsBase(c, config, options);
+  registerAwsPayoutPorts(c, config, options);
+  registerTelemetry(c, config.settings, options);
+  registerRemit(c, config.settings);
+  return c;
+}
+
+/**
+ * The reconcile function's container: its own ports and use case only.
+ *
+ * @example
+ * ```ts
+ * export const handler = createReconcileContainer(loadAwsConfig()).resolve(ReconcileHandler).handle;
+ * ```
+ */
+export function createReconcileContainer(
+  config: AwsConfig,
+  options: AwsContainerOptions = {},
+): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  registerAwsBase(c, config, options);
+  registerAwsPayoutPorts(c, config, options);
+  registerTelemetry(c, config.settings, options);
+  registerReconcile(c, config.settings);
+  return c;
+}
+
+/**
+ * The ingest function's container: its own ports and use case only.
+ *
+ * @example
+ * ```ts
+ * export const handler = createIngestContainer(loadAwsConfig()).resolve(IngestHandler).handle;
+ * ```
+ */
+export function createIngestContainer(
+  config: AwsConfig,
+  options: AwsContainerOptions = {},
+): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  registerAwsBase(c, config, options);
+  registerAwsIngestPorts(c, config);
+  registerTelemetry(c, config.settings, options);
+  registerIngest(c, config.settings);
   return c;
 }
 
@@ -385,7 +522,6 @@ function sequenceGenerator(
   c: DependencyContainer,
   config: AwsConfig,
   options: AwsContainerOptions,
-  closing: <T>(value: T, close: (value: T) => unknown) => T,
 ): SequenceGenerator {
   const maxSequence = config.settings.remit.format.maxSequence;
   const redisConfig = config.redis;
@@ -402,7 +538,7 @@ function sequenceGenerator(
       ...(password === undefined ? {} : { password }),
     });
     return new RedisSequenceGenerator({
-      redis: closing(new Redis(redisConfig.url, redisOptions), (redis) =>
+      redis: closing(c, new Redis(redisConfig.url, redisOptions), (redis) =>
         redis.quit().catch(() => redis.disconnect()),
       ),
       maxSequence,
@@ -431,20 +567,4 @@ function sequenceGenerator(
 export async function disposeAwsContainer(c: DependencyContainer): Promise<void> {
   const closers = c.resolve<(() => unknown)[]>(TOKENS.Closers);
   await Promise.allSettled(closers.splice(0).map(async (close) => close()));
-}
-
-let awsRoot: DependencyContainer | undefined;
-
-/**
- * The container of this execution environment, from `process.env` (parsed once). A bad
- * configuration throws at init, with every wrong variable named.
- *
- * @example
- * ```ts
- * export const handler = awsContainer().resolve(RemitHandler).handle;
- * ```
- */
-export function awsContainer(): DependencyContainer {
-  awsRoot ??= createAwsContainer(loadAwsConfig());
-  return awsRoot;
 }

@@ -188,6 +188,19 @@ describe('parseSettings', () => {
     expect(settings.remit.retryAfterMs).toBe(60_000);
   });
 
+  it("reads the log level: Lambda's application level wins, then POWERTOOLS_LOG_LEVEL, then INFO", () => {
+    const base = { REMIT_INSTITUTION_CODE: 'T991234560', REMIT_ACCOUNTS: 'acct-main' };
+    expect(parseSettings(base).logLevel).toBe('INFO');
+    expect(parseSettings({ ...base, POWERTOOLS_LOG_LEVEL: 'debug' }).logLevel).toBe('DEBUG');
+    expect(
+      parseSettings({ ...base, POWERTOOLS_LOG_LEVEL: 'DEBUG', AWS_LAMBDA_LOG_LEVEL: 'WARN' }).logLevel,
+    ).toBe('WARN');
+    expect(parseSettings({ ...base, AWS_LAMBDA_LOG_LEVEL: 'FATAL' }).logLevel).toBe('CRITICAL');
+    expect(() => parseSettings({ ...base, POWERTOOLS_LOG_LEVEL: 'LOUD' })).toThrow(
+      /POWERTOOLS_LOG_LEVEL is invalid .*expected a log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT/,
+    );
+  });
+
   it('parses a firm-banking format and a maintenance window', () => {
     const settings = parseSettings({
       REMIT_INSTITUTION_CODE: 'T991234560',

@@ -22,7 +22,6 @@ import {
   firmBankingFormat,
   type IngestConfig,
   type InstitutionCode,
-  type MaintenanceWindow,
   type MatchPolicyConfig,
   openBankingFormat,
   parseAccountId,
@@ -34,6 +33,7 @@ import {
 } from '@remit/core';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 
 // mini loads no locale: without one, checks without a message of their own say "Invalid input".
 if (z.config().localeError === undefined) z.config(en());
@@ -49,6 +49,8 @@ const DAY_MS = 24 * HOUR_MS;
 export interface Settings {
   readonly serviceName: string;
   readonly metricsNamespace: string;
+  /** Lambda's application log level when the function sets one, else POWERTOOLS_LOG_LEVEL, else INFO. */
+  readonly logLevel: LogLevel;
   readonly institution: InstitutionCode;
   readonly accounts: readonly ReceivingAccount[];
   readonly remit: RemitConfig;
@@ -90,13 +92,32 @@ export interface AwsConfig {
 
 // ---------------------------------------------------------------- one schema per variable
 
-interface Var<T> {
-  readonly schema: z.ZodMiniType<T>;
+/** A variable's schema: it parses a set, non-blank value. */
+type Value<T> = z.ZodMiniType<T, string>;
+
+/**
+ * What an unset or blank variable means: a problem (`missing`), `undefined`, or a default value.
+ * Decided here rather than in the schemas (one check instead of a zod pipe per variable, built at
+ * every cold start), and a default is the value itself: a constant needs no parsing at init.
+ */
+type WhenAbsent<T> = 'missing' | 'undefined' | { readonly value: T };
+
+interface Input<T> {
+  readonly schema: Value<T>;
+  readonly whenAbsent: WhenAbsent<T>;
+}
+
+interface Var<T> extends Input<T> {
   /** What a right value looks like: printed when the value is missing or wrong. */
   readonly expected: string;
 }
 
-const v = <T>(schema: z.ZodMiniType<T>, expected: string): Var<T> => ({ schema, expected });
+/** A variable: its schema (required) or `withDefault`/`optional` of one, and what is expected. */
+const v = <T>(input: Value<T> | Input<T>, expected: string): Var<T> =>
+  'whenAbsent' in input ? { ...input, expected } : { schema: input, whenAbsent: 'missing', expected };
+
+const withDefault = <T>(schema: Value<T>, value: T): Input<T> => ({ schema, whenAbsent: { value } });
+const optional = <T>(schema: Value<T>): Input<T | undefined> => ({ schema, whenAbsent: 'undefined' });
 
 /** `input`, then one of core's parsers (or ours): a thrown error becomes the issue's message. */
 const parsedBy = <T>(input: z.ZodMiniType<string, string>, parse: (value: string) => T) =>
@@ -129,27 +150,9 @@ const tableName = text.check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'not a DynamoDB 
 const secretArn = text.check(
   z.regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'not a secret ARN'),
 );
-const int = (min: number, max: number) =>
-  z.pipe(
-    z.pipe(text.check(z.regex(/^\d+$/, 'not a whole number')), z.transform(Number)),
-    z.int().check(z.minimum(min), z.maximum(max)),
-  );
-const withDefault = <T>(schema: z.ZodMiniType<T, string>, fallback: string) =>
-  z.pipe(
-    z.pipe(
-      z.optional(z.string()),
-      z.transform((s: string | undefined) => (s === undefined || s.trim() === '' ? fallback : s)),
-    ),
-    schema,
-  );
-const optional = <T>(schema: z.ZodMiniType<T, string>) =>
-  z.pipe(
-    z.pipe(
-      z.optional(z.string()),
-      z.transform((s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s)),
-    ),
-    z.optional(schema),
-  );
+/** Digits only, as a number: a whole one, so a variable only adds its range. */
+const wholeNumber = z.pipe(text.check(z.regex(/^\d+$/, 'not a whole number')), z.transform(Number));
+const int = (min: number, max: number) => wholeNumber.check(z.minimum(min), z.maximum(max));
 
 const feePolicy = parsedBy(text, (s): FeePolicy => {
   const m = /^(flat|rate):(\d+)$/.exec(s);
@@ -187,9 +190,24 @@ const accounts = parsedBy(text, (s): readonly ReceivingAccount[] => {
   return list;
 });
 
+/** Log levels in any case, as Powertools read them. */
+const upperCase = z.pipe(
+  text,
+  z.transform((s: string) => s.toUpperCase()),
+);
+
 const settingsVars = {
   POWERTOOLS_SERVICE_NAME: v(withDefault(text, 'remit'), 'a service name for logs and metrics'),
   POWERTOOLS_METRICS_NAMESPACE: v(withDefault(text, 'Remit'), 'a CloudWatch metrics namespace'),
+  POWERTOOLS_LOG_LEVEL: v(
+    optional(z.pipe(upperCase, z.enum(LOG_LEVELS))),
+    `a log level: ${LOG_LEVELS.join(', ')}`,
+  ),
+  // Set by Lambda when the function has an application log level (JSON log format); it wins.
+  AWS_LAMBDA_LOG_LEVEL: v(
+    optional(z.pipe(upperCase, z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']))),
+    "Lambda's application log level (TRACE, DEBUG, INFO, WARN, ERROR, FATAL)",
+  ),
   REMIT_INSTITUTION_CODE: v(
     parsedBy(text, parseInstitutionCode),
     'the 10-character institution code the provider issued (A-Z, 0-9), e.g. T991234560',
@@ -203,42 +221,42 @@ const settingsVars = {
     '"open-banking" (20-char bank_tran_id) or "firm-banking" (6-digit daily sequence)',
   ),
   REMIT_LEASE_MS: v(
-    withDefault(int(5 * SECOND_MS, 15 * MINUTE_MS), String(60 * SECOND_MS)),
+    withDefault(int(5 * SECOND_MS, 15 * MINUTE_MS), 60 * SECOND_MS),
     'a claim lease in ms between 5000 and 900000 (longer than one transfer call, shorter than the queue visibility timeout)',
   ),
   REMIT_MAINTENANCE_WINDOW: v(
-    withDefault(parsedBy(text, parseMaintenanceWindow), '23:30-00:30'),
+    withDefault(parsedBy(text, parseMaintenanceWindow), DEFAULT_MAINTENANCE_WINDOW),
     'the bank maintenance window in KST as "HH:MM-HH:MM", e.g. 23:30-00:30',
   ),
   REMIT_UNKNOWN_ESCALATE_AFTER_MS: v(
-    withDefault(int(MINUTE_MS, 7 * DAY_MS), String(2 * HOUR_MS)),
+    withDefault(int(MINUTE_MS, 7 * DAY_MS), 2 * HOUR_MS),
     'ms after which an unknown payout goes to manual review, between 60000 and 604800000',
   ),
-  REMIT_MAX_DRAWS: v(withDefault(int(1, 20), '5'), 'redraws of a sequence number already taken, 1-20'),
+  REMIT_MAX_DRAWS: v(withDefault(int(1, 20), 5), 'redraws of a sequence number already taken, 1-20'),
   REMIT_RETAIN_DAYS: v(
-    withDefault(int(1, 3650), '90'),
+    withDefault(int(1, 3650), 90),
     'days finished remittance records are kept (TTL), 1-3650',
   ),
   REMIT_RETRY_AFTER_MS: v(
-    withDefault(int(SECOND_MS, 12 * HOUR_MS), String(MINUTE_MS)),
+    withDefault(int(SECOND_MS, 12 * HOUR_MS), MINUTE_MS),
     'backoff in ms for unknown/busy payouts, between 1000 and 43200000 (SQS visibility maximum)',
   ),
   REMIT_INGEST_WINDOW_MS: v(
-    withDefault(int(MINUTE_MS, DAY_MS), String(15 * MINUTE_MS)),
+    withDefault(int(MINUTE_MS, DAY_MS), 15 * MINUTE_MS),
     'the overlapping deposit read window in ms, between 60000 and 86400000',
   ),
   // How far back one ingest run reads at most after an outage (older rows go to a person). Bounded
   // above so one run still fits the function timeout.
   REMIT_INGEST_MAX_LOOKBACK_MS: v(
-    withDefault(int(HOUR_MS, 14 * DAY_MS), String(3 * DAY_MS)),
+    withDefault(int(HOUR_MS, 14 * DAY_MS), 3 * DAY_MS),
     'how far back in ms one ingest run reads at most after an outage, between 3600000 and 1209600000 and at least twice REMIT_INGEST_WINDOW_MS',
   ),
   REMIT_MAX_PAGES_PER_ACCOUNT: v(
-    withDefault(int(1, 1000), '50'),
+    withDefault(int(1, 1000), 50),
     'deposit pages read per account per run, 1-1000',
   ),
   REMIT_NAME_BUDGET_BYTES: v(
-    withDefault(int(4, 64), '12'),
+    withDefault(int(4, 64), 12),
     'bytes of depositor name the bank prints, 4-64 (commonly 12: ~6 Hangul syllables)',
   ),
   REMIT_OVERPAYMENT: v(
@@ -246,12 +264,12 @@ const settingsVars = {
     '"match_and_owe" (pay the seller, owe the excess back) or "review"',
   ),
   REMIT_FEE: v(
-    withDefault(feePolicy, 'flat:0'),
+    withDefault(feePolicy, { kind: 'flat', feeKrw: parseKrw(0) }),
     '"flat:<won>" or "rate:<basis points>", e.g. flat:500 or rate:250',
   ),
-  REMIT_RECONCILE_LIMIT: v(withDefault(int(1, 10_000), '200'), 'records examined per reconcile run, 1-10000'),
+  REMIT_RECONCILE_LIMIT: v(withDefault(int(1, 10_000), 200), 'records examined per reconcile run, 1-10000'),
   REMIT_QUEUE_MAX_RECEIVES: v(
-    withDefault(int(1, 1000), '5'),
+    withDefault(int(1, 1000), 5),
     "the remittance queue's redrive maxReceiveCount, 1-1000 (the infrastructure sets it)",
   ),
 } as const;
@@ -284,10 +302,10 @@ const awsVars = {
     'our paying (contracted) account number at the provider, e.g. 110-000-000900',
   ),
   REMIT_PROVIDER_TIMEOUT_MS: v(
-    withDefault(int(500, 60 * SECOND_MS), String(10 * SECOND_MS)),
+    withDefault(int(500, 60 * SECOND_MS), 10 * SECOND_MS),
     'per-call provider timeout in ms, 500-60000',
   ),
-  REMIT_PROVIDER_CONNECTIONS: v(withDefault(int(1, 256), '8'), 'connections kept to the provider, 1-256'),
+  REMIT_PROVIDER_CONNECTIONS: v(withDefault(int(1, 256), 8), 'connections kept to the provider, 1-256'),
   REMIT_DYNAMODB_ENDPOINT: v(optional(httpUrl), 'an http(s) URL of a DynamoDB endpoint (local runs only)'),
   REMIT_SQS_ENDPOINT: v(optional(httpUrl), 'an http(s) URL of an SQS endpoint (local runs only)'),
 } as const;
@@ -325,12 +343,18 @@ function parseVars<V extends Vars>(vars: V, env: Env): Parsed<V> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(vars)) {
-    const raw = env[name];
-    const result = spec.schema.safeParse(raw);
+    const value = env[name];
+    if (value === undefined || value.trim() === '') {
+      if (spec.whenAbsent === 'missing') {
+        problems.push(`${name} is missing; expected ${spec.expected}`);
+        continue;
+      }
+      out[name] = spec.whenAbsent === 'undefined' ? undefined : spec.whenAbsent.value;
+      continue;
+    }
+    const result = spec.schema.safeParse(value);
     if (result.success) {
       out[name] = result.data;
-    } else if (raw === undefined || raw.trim() === '') {
-      problems.push(`${name} is missing; expected ${spec.expected}`);
     } else {
       const why = result.error.issues.map((i) => i.message).join(', ');
       problems.push(`${name} is invalid (${why}); expected ${spec.expected}`);
@@ -358,17 +382,20 @@ function toSettings(p: Parsed<typeof settingsVars>): Settings {
     nameBudgetBytes: p.REMIT_NAME_BUDGET_BYTES,
     overpayment: p.REMIT_OVERPAYMENT,
   };
-  const maintenance: MaintenanceWindow = p.REMIT_MAINTENANCE_WINDOW ?? DEFAULT_MAINTENANCE_WINDOW;
   return {
     serviceName: p.POWERTOOLS_SERVICE_NAME,
     metricsNamespace: p.POWERTOOLS_METRICS_NAMESPACE,
+    logLevel:
+      p.AWS_LAMBDA_LOG_LEVEL === 'FATAL'
+        ? 'CRITICAL'
+        : (p.AWS_LAMBDA_LOG_LEVEL ?? p.POWERTOOLS_LOG_LEVEL ?? 'INFO'),
     institution: p.REMIT_INSTITUTION_CODE,
     accounts: p.REMIT_ACCOUNTS,
     remit: {
       institution: p.REMIT_INSTITUTION_CODE,
       format: formatOf(p.REMIT_TRAN_ID_FORMAT),
       leaseMs: p.REMIT_LEASE_MS,
-      maintenance,
+      maintenance: p.REMIT_MAINTENANCE_WINDOW,
       unknownEscalateAfterMs: p.REMIT_UNKNOWN_ESCALATE_AFTER_MS,
       maxDraws: p.REMIT_MAX_DRAWS,
       retainMs,

@@ -3,13 +3,15 @@
  * entries are `src/handlers/{ingest,remit,reconcile}.ts`; this index is for code that composes
  * the handlers itself (tests, local runners).
  */
-import 'reflect-metadata';
+import '@abraham/reflection';
 
 export {
   type AwsContainerOptions,
-  awsContainer,
   createAwsContainer,
+  createIngestContainer,
   createMemoryContainer,
+  createReconcileContainer,
+  createRemitContainer,
   disposeAwsContainer,
   type MemoryContainerOptions,
   type Ports,

@@ -28,7 +28,7 @@ describe('demo --memory', () => {
 describe('masking', () => {
   it('prints no full account number and no depositor name in any line of a full run', async () => {
     const lines: string[] = [];
-    // Powertools writes DEBUG/INFO to stdout and WARN/ERROR to stderr: capture both.
+    // The logger writes DEBUG/INFO to stdout and WARN/ERROR to stderr: capture both.
     for (const stream of [process.stdout, process.stderr]) {
       vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
         lines.push(...String(chunk).split('\n'));

@@ -3,7 +3,7 @@
  * end-to-end test calls it directly.
  */
 import { businessDateOf, type InstantMs, KST_OFFSET_MS } from '@remit/core';
-import type { LogLevel } from '../observability/telemetry.js';
+import type { LogLevel } from '../observability/logger.js';
 import { type Progress, runScenario } from './run.js';
 import { generateScenario } from './scenario.js';
 import { formatSummary, type Summary, summarize } from './summary.js';

@@ -5,9 +5,9 @@
  * made exactly once (or rightly not made), 1 when any was doubled, lost or not as expected,
  * 2 for bad arguments or a failure to start.
  */
-import 'reflect-metadata';
+import '@abraham/reflection';
 import { parseArgs } from 'node:util';
-import type { LogLevel } from '../observability/telemetry.js';
+import type { LogLevel } from '../observability/logger.js';
 import { type DemoOptions, runDemo } from './demo.js';
 import { MAX_ORDERS, MIN_ORDERS } from './scenario.js';
 

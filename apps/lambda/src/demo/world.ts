@@ -30,7 +30,8 @@ import type { IdempotencyStore, OrderDeps, RemittanceEvent, SequenceGenerator } 
 import type { DependencyContainer } from 'tsyringe';
 import { createAwsContainer, createMemoryContainer, disposeAwsContainer } from '../composition.js';
 import { parseAwsConfig, parseSettings, type Settings } from '../config.js';
-import { type LogLevel, RecordingMetrics } from '../observability/telemetry.js';
+import type { LogLevel } from '../observability/logger.js';
+import { RecordingMetrics } from '../observability/telemetry.js';
 import { staticSecrets } from '../secrets.js';
 import { TOKENS } from '../tokens.js';
 import { type DemoBank, memoryBank, simBank } from './bank.js';

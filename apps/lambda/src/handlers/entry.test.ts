@@ -43,22 +43,51 @@ describe('handler entry files', () => {
     );
   });
 
-  it('export a handler each and share one container (clients built once)', async () => {
+  it('export a handler each; a container builds each client once', async () => {
     const [remit, ingest, reconcile] = await Promise.all([
       import('./remit.js'),
       import('./ingest.js'),
       import('./reconcile.js'),
     ]);
     for (const m of [remit, ingest, reconcile]) expect(typeof m.handler).toBe('function');
-    const { awsContainer } = await import('../composition.js');
+    const { createRemitContainer, disposeAwsContainer } = await import('../composition.js');
+    const { loadAwsConfig } = await import('../config.js');
     const { TOKENS } = await import('../tokens.js');
-    const c = awsContainer();
-    expect(c).toBe(awsContainer());
+    const c = createRemitContainer(loadAwsConfig());
     expect(c.resolve(TOKENS.SqsClient)).toBe(c.resolve(TOKENS.SqsClient));
     expect(c.resolve(TOKENS.DynamoDbClient)).toBe(c.resolve(TOKENS.DynamoDbClient));
     expect(c.resolve(TOKENS.ProviderPool)).toBe(c.resolve(TOKENS.ProviderPool));
     expect(c.resolve(TOKENS.RemitUseCase)).toBe(c.resolve(TOKENS.RemitUseCase));
-    const { disposeAwsContainer } = await import('../composition.js');
     await disposeAwsContainer(c);
+  });
+
+  it("register only their own handler's use case and ports (a function builds nothing of another)", async () => {
+    const composition = await import('../composition.js');
+    const { loadAwsConfig } = await import('../config.js');
+    const { TOKENS } = await import('../tokens.js');
+    const config = loadAwsConfig();
+    const registered = (c: { isRegistered(token: symbol): boolean }) =>
+      Object.entries(TOKENS)
+        .filter(([, token]) => c.isRegistered(token))
+        .map(([name]) => name);
+    const shared = ['Settings', 'Logger', 'Metrics', 'Clock', 'IdempotencyStore', 'RemittanceEvents'];
+    const payout = ['SequenceGenerator', 'TransferGateway', 'MessageVisibility'];
+    const ingest = ['DepositSource', 'OrderMatcher', 'IngestCheckpointStore', 'RemittanceQueue'];
+    const useCases = ['IngestUseCase', 'RemitUseCase', 'ReconcileUseCase'];
+    const ports = (c: { isRegistered(token: symbol): boolean }) =>
+      registered(c).filter((name) => [...shared, ...payout, ...ingest, ...useCases].includes(name));
+
+    expect(ports(composition.createRemitContainer(config)).sort()).toEqual(
+      [...shared, ...payout, 'RemitUseCase'].sort(),
+    );
+    expect(ports(composition.createReconcileContainer(config)).sort()).toEqual(
+      [...shared, ...payout, 'ReconcileUseCase'].sort(),
+    );
+    expect(ports(composition.createIngestContainer(config)).sort()).toEqual(
+      [...shared, ...ingest, 'IngestUseCase'].sort(),
+    );
+    expect(ports(composition.createAwsContainer(config)).sort()).toEqual(
+      [...shared, ...payout, ...ingest, ...useCases].sort(),
+    );
   });
 });

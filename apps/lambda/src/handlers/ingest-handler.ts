@@ -3,10 +3,10 @@
  * checkpoint (with an overlap), match them, enqueue the payouts. A failed run throws; the
  * checkpoint stays, so the next run reads everything this one did not finish.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { IngestReport } from '@remit/core';
 import type { Context } from 'aws-lambda';
 import { inject, injectable } from 'tsyringe';
+import type { Logger } from '../observability/logger.js';
 import { Counts, MetricName, type MetricsSink } from '../observability/telemetry.js';
 import { type IngestUseCase, TOKENS } from '../tokens.js';
 import { scheduleEventSchema } from './schedule-event.js';

@@ -1,7 +1,9 @@
-// Lambda entry: `ingest`. reflect-metadata must load before tsyringe (decorators read it).
-import 'reflect-metadata';
-import { awsContainer } from '../composition.js';
+// Lambda entry: `ingest`. The Reflect metadata polyfill must load before tsyringe (its decorators
+// use it): @abraham/reflection, reflect-metadata's API at a tenth of the size.
+import '@abraham/reflection';
+import { createIngestContainer } from '../composition.js';
+import { loadAwsConfig } from '../config.js';
 import { IngestHandler } from './ingest-handler.js';
 
 /** Built at init: configuration parsed, clients created, reused by every invocation. */
-export const handler = awsContainer().resolve(IngestHandler).handle;
+export const handler = createIngestContainer(loadAwsConfig()).resolve(IngestHandler).handle;

@@ -2,11 +2,11 @@
  * The scheduled reconcile: resolve `unknown` payouts and stale claims by inquiry, resend only on
  * a definite "no such transfer", escalate old unknowns to manual review, apply bank reversals.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ReconcileReport } from '@remit/core';
 import type { Context } from 'aws-lambda';
 import { inject, injectable } from 'tsyringe';
 import type { Settings } from '../config.js';
+import type { Logger } from '../observability/logger.js';
 import { Counts, MetricName, type MetricsSink } from '../observability/telemetry.js';
 import { type ReconcileUseCase, TOKENS } from '../tokens.js';
 import { scheduleEventSchema } from './schedule-event.js';

@@ -21,7 +21,6 @@
  * (with no idempotency record, reconcile would never find it). `remit` is idempotent per
  * remittance id, so exactly-once does not depend on the order.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   assertNever,
   type Clock,
@@ -36,6 +35,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { inject, injectable } from 'tsyringe';
 import * as z from 'zod/mini';
 import type { Settings } from '../config.js';
+import type { Logger } from '../observability/logger.js';
 import { Counts, MetricName, type MetricsSink } from '../observability/telemetry.js';
 import { type MessageVisibility, type RemitUseCase, TOKENS } from '../tokens.js';
 import { type FifoRecordContext, processFifoBatch } from './fifo-batch.js';

@@ -12,7 +12,7 @@
  * servers; the provider token comes from KILL_PROVIDER_TOKEN instead of Secrets Manager. Each
  * handler run prints one JSON line on stdout for the parent.
  */
-import 'reflect-metadata';
+import '@abraham/reflection';
 import {
   DeleteMessageBatchCommand,
   type Message,

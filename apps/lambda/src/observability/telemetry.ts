@@ -1,14 +1,7 @@
 /**
- * Logs and metrics of the Lambda app: one Powertools Logger (JSON, every line masked) and one
- * Metrics (EMF) per execution environment.
+ * The metrics of the Lambda app: the outcome counts the handlers publish at the end of every
+ * invocation, to EMF in Lambda (`emf.ts`) or to a recorder in the demo and tests.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { maskingReplacer } from './mask.js';
-
-type MetricUnitValue = (typeof MetricUnit)[keyof typeof MetricUnit];
-
-export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
 
 /** Outcome metrics (Count). Names are an interface to dashboards and alarms: do not rename. */
 export const MetricName = {
@@ -31,48 +24,15 @@ export const MetricName = {
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
-export interface TelemetryOptions {
-  readonly serviceName: string;
-  readonly metricsNamespace: string;
-  /** Default: POWERTOOLS_LOG_LEVEL / the Lambda log level, else INFO (Powertools' own lookup). */
-  readonly logLevel?: LogLevel;
-}
-
 /**
- * The app's logger: Powertools JSON lines, run through {@link maskingReplacer}.
- *
- * @example
- * ```ts
- * const logger = createLogger({ serviceName: 'remit', metricsNamespace: 'Remit' });
- * logger.info('payout sent', { remittanceId });
- * ```
+ * What the handlers need of a metrics client (every metric is a Count): EMF in Lambda; the demo
+ * and tests may register a recorder instead.
  */
-export function createLogger(options: TelemetryOptions): Logger {
-  return new Logger({
-    serviceName: options.serviceName,
-    jsonReplacerFn: maskingReplacer,
-    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-  });
+export interface MetricsSink {
+  addMetric(name: MetricName, value: number): void;
+  hasStoredMetrics(): boolean;
+  publishStoredMetrics(): void;
 }
-
-/**
- * EMF metrics; flushed at the end of every invocation by the handlers.
- *
- * @example
- * ```ts
- * const metrics = createMetrics({ serviceName: 'remit', metricsNamespace: 'Remit' }, logger);
- * count(metrics, MetricName.PayoutSucceeded);
- * ```
- */
-export function createMetrics(options: TelemetryOptions, logger: Logger): Metrics {
-  return new Metrics({ namespace: options.metricsNamespace, serviceName: options.serviceName, logger });
-}
-
-/**
- * What the handlers need of a metrics client: Powertools' `Metrics` in Lambda; the demo and tests
- * may register a recorder instead.
- */
-export type MetricsSink = Pick<Metrics, 'addMetric' | 'hasStoredMetrics' | 'publishStoredMetrics'>;
 
 /**
  * Counts of one invocation, added to the sink once per name at the end (one EMF data point per
@@ -94,7 +54,7 @@ export class Counts {
 
   /** Record the counts and publish them (nothing, without a warning, if none). */
   flushTo(metrics: MetricsSink): void {
-    for (const [name, n] of this.#counts) metrics.addMetric(name, MetricUnit.Count, n);
+    for (const [name, n] of this.#counts) metrics.addMetric(name, n);
     this.#counts.clear();
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
@@ -113,19 +73,17 @@ export class RecordingMetrics implements MetricsSink {
   readonly #totals = new Map<string, number>();
   #stored = false;
 
-  addMetric(name: string, _unit: MetricUnitValue, value: number): Metrics {
+  addMetric(name: MetricName, value: number): void {
     this.#totals.set(name, (this.#totals.get(name) ?? 0) + value);
     this.#stored = true;
-    return this as unknown as Metrics;
   }
 
   hasStoredMetrics(): boolean {
     return this.#stored;
   }
 
-  publishStoredMetrics(): Metrics {
+  publishStoredMetrics(): void {
     this.#stored = false;
-    return this as unknown as Metrics;
   }
 
   total(name: MetricName): number {
