@@ -429,6 +429,26 @@ function registerAwsIngestPorts(c: DependencyContainer, config: AwsConfig): void
   );
 }
 
+/** Registers ports over AWS clients (the clients themselves are in the base). */
+type PortRegistration = (c: DependencyContainer, config: AwsConfig, options: AwsContainerOptions) => void;
+/** Registers a use case and what it needs beyond the ports. */
+type UseCaseRegistration = (c: DependencyContainer, settings: Settings) => void;
+
+/** The AWS clients, the given ports, telemetry, the given use cases: a function's container. */
+function awsContainer(
+  config: AwsConfig,
+  options: AwsContainerOptions,
+  ports: readonly PortRegistration[],
+  useCases: readonly UseCaseRegistration[],
+): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  registerAwsBase(c, config, options);
+  for (const register of ports) register(c, config, options);
+  registerTelemetry(c, config.settings, options);
+  for (const register of useCases) register(c, config.settings);
+  return c;
+}
+
 /**
  * A container of AWS clients and adapters for all three handlers (the demo and the kill test run
  * them side by side over local servers).
@@ -443,15 +463,12 @@ export function createAwsContainer(
   config: AwsConfig,
   options: AwsContainerOptions = {},
 ): DependencyContainer {
-  const c = rootContainer.createChildContainer();
-  registerAwsBase(c, config, options);
-  registerAwsPayoutPorts(c, config, options);
-  registerAwsIngestPorts(c, config);
-  registerTelemetry(c, config.settings, options);
-  registerRemit(c, config.settings);
-  registerReconcile(c, config.settings);
-  registerIngest(c, config.settings);
-  return c;
+  return awsContainer(
+    config,
+    options,
+    [registerAwsPayoutPorts, registerAwsIngestPorts],
+    [registerRemit, registerReconcile, registerIngest],
+  );
 }
 
 /**
@@ -466,12 +483,7 @@ export function createRemitContainer(
   config: AwsConfig,
   options: AwsContainerOptions = {},
 ): DependencyContainer {
-  const c = rootContainer.createChildContainer();
-  registerAwsBase(c, config, options);
-  registerAwsPayoutPorts(c, config, options);
-  registerTelemetry(c, config.settings, options);
-  registerRemit(c, config.settings);
-  return c;
+  return awsContainer(config, options, [registerAwsPayoutPorts], [registerRemit]);
 }
 
 /**
@@ -486,12 +498,7 @@ export function createReconcileContainer(
   config: AwsConfig,
   options: AwsContainerOptions = {},
 ): DependencyContainer {
-  const c = rootContainer.createChildContainer();
-  registerAwsBase(c, config, options);
-  registerAwsPayoutPorts(c, config, options);
-  registerTelemetry(c, config.settings, options);
-  registerReconcile(c, config.settings);
-  return c;
+  return awsContainer(config, options, [registerAwsPayoutPorts], [registerReconcile]);
 }
 
 /**
@@ -506,12 +513,7 @@ export function createIngestContainer(
   config: AwsConfig,
   options: AwsContainerOptions = {},
 ): DependencyContainer {
-  const c = rootContainer.createChildContainer();
-  registerAwsBase(c, config, options);
-  registerAwsIngestPorts(c, config);
-  registerTelemetry(c, config.settings, options);
-  registerIngest(c, config.settings);
-  return c;
+  return awsContainer(config, options, [registerAwsIngestPorts], [registerIngest]);
 }
 
 /**
