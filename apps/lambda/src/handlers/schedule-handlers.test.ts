@@ -69,6 +69,31 @@ describe('ingest handler', () => {
     expect(await ports.checkpoints.get({ accountId: accountId! })).toEqual({ readUpToMs: ports.clock.now() });
   });
 
+  it('an account that fails: the run throws after the others, and their counts reach the metrics', async () => {
+    const twoAccounts = parseSettings({
+      REMIT_INSTITUTION_CODE: 'T991234560',
+      REMIT_ACCOUNTS: 'acct-main,acct-other',
+    });
+    const ports = memoryPorts();
+    const metrics = new RecordingMetrics();
+    const container = createMemoryContainer({ settings: twoAccounts, ports, logLevel: 'SILENT', metrics });
+    const [main, other] = twoAccounts.ingest.accounts;
+    ports.source.append({
+      accountId: other!,
+      depositId: parseDepositId('D1'),
+      depositorName: '김테스트',
+      amountKrw: parseKrw(15_000),
+      occurredAt: ports.clock.now() - 60_000,
+      kind: 'deposit',
+    });
+    ports.source.faults.throttleNext(1, { op: 'listDeposits' }); // the first account's statement
+    await expect(container.resolve(IngestHandler).handle(schedule)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      details: { failedAccounts: [main] },
+    });
+    expect(metrics.totals()).toMatchObject({ DepositsRead: 1 });
+  });
+
   it('accepts a manual invocation with an empty event and refuses a non-object', async () => {
     const { container } = app();
     const handler = container.resolve(IngestHandler).handle;
