@@ -172,6 +172,8 @@ function reportCpu(state: State): void {
   recorded.cases[state.name] = all;
   state.cpuMs.length = 0;
   writeFileSync(CPU_FILE, `${JSON.stringify(recorded)}\n`);
+  // Printed once per case, by its last child process (the baseline's samples are complete by then).
+  if (all.length < RUNS) return;
   const cpu = median(all);
   const base = recorded.cases.baseline;
   const ratio =
