@@ -5,7 +5,7 @@ export interface GetIngestCheckpointInput {
   readonly accountId: AccountId;
 }
 
-/** How far an account's statement has been read completely (every page, no error). */
+/** How far an account's statement has been read without a hole (every page up to there, no error). */
 export interface IngestCheckpoint {
   /** Every row that occurred before this instant and was visible then has been ingested. */
   readonly readUpToMs: InstantMs;
@@ -13,7 +13,10 @@ export interface IngestCheckpoint {
 
 export interface AdvanceIngestCheckpointInput {
   readonly accountId: AccountId;
-  /** The start instant of the run that read the account to the end. */
+  /**
+   * The start instant of the run that read the account to the end, or, for a run cut short by its
+   * page bound, the instant of the last row it read (every earlier row was listed before it).
+   */
   readonly readUpToMs: InstantMs;
 }
 

@@ -110,7 +110,10 @@ export interface IngestReport {
   readonly cancellationsUndone: number;
   readonly cancellationsTooLate: number;
   readonly enqueued: number;
-  /** Set when an account hit `maxPagesPerAccount` (its checkpoint stays: the next run reads it again). */
+  /**
+   * Set when an account hit `maxPagesPerAccount`: its checkpoint moved to the last row read (rows come
+   * oldest first), and the next run goes on from there (minus the overlap).
+   */
   readonly truncatedAccounts: readonly AccountId[];
   /**
    * Accounts whose checkpoint was older than `maxLookbackMs`: the run read only the last
