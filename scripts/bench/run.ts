@@ -69,6 +69,16 @@ function failed(file: string, suite: AnySuite, c: BenchCase<unknown>, error: str
   };
 }
 
+/** Median, extremes and count of a case's pooled samples (loops: a spread of 100k samples would overflow). */
+function stats(xs: readonly number[]): Pick<Measurement, 'medianMs' | 'minMs' | 'maxMs' | 'samples'> {
+  return {
+    medianMs: median(xs),
+    minMs: xs.reduce((a, b) => Math.min(a, b)),
+    maxMs: xs.reduce((a, b) => Math.max(a, b)),
+    samples: xs.length,
+  };
+}
+
 export async function runSuite(
   root: string,
   file: string,
@@ -130,10 +140,7 @@ async function runThroughput(file: string, suite: AnySuite): Promise<Measurement
       if (xs.length === 0) return failed(file, suite, c, 'no samples');
       return {
         ...base(file, suite, c),
-        medianMs: median(xs),
-        minMs: xs.reduce((a, b) => Math.min(a, b)),
-        maxMs: xs.reduce((a, b) => Math.max(a, b)),
-        samples: xs.length,
+        ...stats(xs),
       };
     });
   } finally {
@@ -192,10 +199,7 @@ async function runOneshot(
     const xs = samples[i]!;
     return {
       ...base(file, suite, c),
-      medianMs: median(xs),
-      minMs: Math.min(...xs),
-      maxMs: Math.max(...xs),
-      samples: xs.length,
+      ...stats(xs),
       peakRssMb: peaks[i]!,
       setupMs: median(setups[i]!),
     };
